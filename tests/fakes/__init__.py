@@ -1,0 +1,1 @@
+"""Hand-written fakes of Slack for tests: a Web API server and a sender of signed requests."""
