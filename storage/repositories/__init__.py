@@ -1,0 +1,11 @@
+"""Repositories: one small class per aggregate, each working inside the caller's session.
+
+They add, find and change rows but never commit; the unit of work (``storage.uow``) does.
+"""
+
+from storage.repositories.cohort import CohortRepository
+from storage.repositories.enrollment import EnrollmentRepository
+from storage.repositories.person import PersonRepository
+from storage.repositories.workspace import WorkspaceRepository
+
+__all__ = ["CohortRepository", "EnrollmentRepository", "PersonRepository", "WorkspaceRepository"]
