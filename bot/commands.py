@@ -1,0 +1,58 @@
+"""The slash-command contract: parsing command text and the usage shown to people.
+
+Only subcommands that work are listed here; the handlers' routing tables are checked
+against these lists by a test, so help never advertises something that is not there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MENTOR_COMMAND = "/mentor"
+ADMIN_COMMAND = "/mentor-admin"
+MAX_SHOWN_WORD = 40
+
+# A Slack escape such as <@U123|ann> or <#C123|general> is one token even if it holds spaces.
+_TOKEN = re.compile(r"<[^<>]*>|[^\s<>]+|[<>]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandText:
+    """A command's text split into a lower-cased subcommand and its arguments."""
+
+    subcommand: str
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Usage:
+    """One line of a command's usage: how to call it and what it does."""
+
+    syntax: str
+    summary: str
+
+    @property
+    def name(self) -> str:
+        return self.syntax.split()[0]
+
+
+MENTOR_USAGE: tuple[Usage, ...] = (Usage(syntax="help", summary="Show this help."),)
+
+ADMIN_USAGE: tuple[Usage, ...] = (Usage(syntax="help", summary="Show the admin commands."),)
+
+
+def parse_command_text(text: str | None) -> CommandText:
+    """Split command text the way people type it: any whitespace, any case for the subcommand."""
+    tokens = _TOKEN.findall(text or "")
+    if not tokens:
+        return CommandText(subcommand="", args=())
+    return CommandText(subcommand=tokens[0].casefold(), args=tuple(tokens[1:]))
+
+
+def shown_word(word: str) -> str:
+    """A word the user typed, made safe to echo inside `code`: shortened, no backticks or escapes."""
+    cleaned = re.sub(r"[`<>&\s]", "", word)
+    if len(cleaned) > MAX_SHOWN_WORD:
+        cleaned = cleaned[: MAX_SHOWN_WORD - 1] + "…"
+    return cleaned or "?"

@@ -1,0 +1,101 @@
+"""A narrow wrapper over slack_sdk's WebClient: the only Slack calls services make.
+
+Services depend on this small surface rather than the whole WebClient, and it turns
+Slack's transport failures into domain errors that the error handler can explain.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.errors import SlackUnavailableError
+
+logger = logging.getLogger(__name__)
+
+REQUEST_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlackUser:
+    """The fields of a Slack user that the program uses."""
+
+    user_id: str
+    name: str | None
+    real_name: str | None
+    tz: str | None
+    is_admin: bool
+    is_owner: bool
+    is_bot: bool
+    deleted: bool
+
+    @classmethod
+    def from_api(cls, user: dict[str, Any]) -> SlackUser:
+        profile = user.get("profile") or {}
+        return cls(
+            user_id=user["id"],
+            name=user.get("name"),
+            real_name=user.get("real_name") or profile.get("real_name"),
+            tz=user.get("tz"),
+            is_admin=bool(user.get("is_admin")),
+            is_owner=bool(user.get("is_owner")),
+            is_bot=bool(user.get("is_bot")),
+            deleted=bool(user.get("deleted")),
+        )
+
+
+def build_web_client(*, token: str, base_url: str) -> WebClient:
+    """A WebClient that retries rate limits, 5xx answers and dropped connections.
+
+    Interactive calls (a user waiting for an answer) go through here; bulk delivery
+    paces itself through the outbox instead of sleeping inside the client.
+    """
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=REQUEST_TIMEOUT_SECONDS,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackGateway:
+    """The Slack Web API calls the services need, with domain errors instead of SDK ones."""
+
+    def __init__(self, *, client: WebClient) -> None:
+        self._client = client
+
+    def user_info(self, *, user_id: str) -> SlackUser | None:
+        """The user's profile, or None when Slack does not know them (`user_not_found`)."""
+        try:
+            response = self._client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") in ("user_not_found", "user_not_visible"):
+                return None
+            logger.warning("users.info failed: %s", error.response.get("error"))
+            raise SlackUnavailableError() from error
+        except (SlackClientError, OSError) as error:
+            logger.warning("users.info could not reach Slack: %s", type(error).__name__)
+            raise SlackUnavailableError() from error
+        return SlackUser.from_api(response["user"])
+
+    def publish_home(self, *, user_id: str, view: dict[str, Any]) -> None:
+        self._client.views_publish(user_id=user_id, view=view)
+
+    def open_modal(self, *, trigger_id: str, view: dict[str, Any]) -> None:
+        self._client.views_open(trigger_id=trigger_id, view=view)
+
+    def post_message(self, *, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        self._client.chat_postMessage(channel=channel, text=text, blocks=blocks)

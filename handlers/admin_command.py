@@ -1,0 +1,52 @@
+"""`/mentor-admin`: the program admins' command. Every subcommand checks admin rights first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.commands import ADMIN_COMMAND, ADMIN_USAGE, parse_command_text
+from bot.views.help import admin_help_message, unknown_subcommand_message
+from handlers.deps import HandlerDeps
+
+Subcommand = Callable[..., None]
+
+
+def show_admin_help(*, respond: Respond, deps: HandlerDeps, **_: Any) -> None:
+    policy = deps.admin_policy
+    respond(
+        response_type="ephemeral",
+        **admin_help_message(
+            admin_user_ids=policy.admin_user_ids, workspace_admins_count=policy.workspace_admins_count
+        ),
+    )
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"": show_admin_help, "help": show_admin_help}
+
+
+def handle_admin_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, *, deps: HandlerDeps
+) -> None:
+    """Ack at once, refuse non-admins politely (NotAnAdminError reaches the error handler), then route."""
+    ack()
+    deps.admin_policy.require_admin(gateway=deps.gateway(client), user_id=command["user_id"])
+    parsed = parse_command_text(command.get("text"))
+    subcommand = SUBCOMMANDS.get(parsed.subcommand)
+    if subcommand is None:
+        respond(
+            response_type="ephemeral",
+            **unknown_subcommand_message(
+                command=ADMIN_COMMAND, subcommand=parsed.subcommand, usage=ADMIN_USAGE
+            ),
+        )
+        return
+    subcommand(respond=respond, command=command, args=parsed.args, deps=deps, client=client)
+
+
+def register(app: App, deps: HandlerDeps) -> None:
+    app.command(ADMIN_COMMAND)(partial(handle_admin_command, deps=deps))
