@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from storage.engine import create_database_engine, make_session_factory
-from storage.uow import UnitOfWork
 
 from bot.services.access import AdminPolicy
 from bot.settings import Settings
 from bot.slack_gateway import build_web_client
 from handlers import register_all
 from handlers.deps import HandlerDeps
+from storage.engine import create_database_engine, make_session_factory
+from storage.uow import UnitOfWork
 
 
 def create_app(

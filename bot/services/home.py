@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from storage.uow import UnitOfWork
-
 from bot.services.access import AdminPolicy
 from bot.slack_gateway import SlackGateway
 from bot.views.home import HomeState, build_home_view
+from storage.uow import UnitOfWork
 
 
 def publish_home(

@@ -6,9 +6,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from storage.uow import UnitOfWork
-
 from bot.slack_gateway import SlackUser
+from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
