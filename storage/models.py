@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -153,6 +154,10 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_at: Mapped[datetime | None]
     paused_until_date: Mapped[date | None]
+    # Set when Slack refused a DM to this person for good (account_inactive, user_not_found...):
+    # nothing more is sent to them until their profile says otherwise.
+    unreachable_reason: Mapped[str | None] = mapped_column(String(64))
+    unreachable_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
@@ -307,6 +312,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "dedupe_key"),
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_team_id_recipient", "team_id", "recipient"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -321,6 +327,12 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=_due_at_of_inserted_row)
     claimed_until: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    # Identifies the dispatcher's claim: outcomes are recorded only by the current claimant.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # The last attempt may have reached Slack (a crash, a timeout, internal_error): look in
+    # the conversation's history for this message before sending it again.
+    verify_before_send: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_error: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
     slack_ts: Mapped[str | None] = mapped_column(SLACK_ID)

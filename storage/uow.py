@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.repositories import (
     CohortRepository,
     EnrollmentRepository,
+    OutboxRepository,
     PersonRepository,
     WorkspaceRepository,
 )
@@ -35,6 +36,7 @@ class _Active:
         self.people = PersonRepository(session=session)
         self.cohorts = CohortRepository(session=session)
         self.enrollments = EnrollmentRepository(session=session)
+        self.outbox = OutboxRepository(session=session)
 
 
 class UnitOfWork:
@@ -97,6 +99,10 @@ class UnitOfWork:
     @property
     def enrollments(self) -> EnrollmentRepository:
         return self._current().enrollments
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        return self._current().outbox
 
     def _current(self) -> _Active:
         if self._active is None:

@@ -5,7 +5,14 @@ They add, find and change rows but never commit; the unit of work (``storage.uow
 
 from storage.repositories.cohort import CohortRepository
 from storage.repositories.enrollment import EnrollmentRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.person import PersonRepository
 from storage.repositories.workspace import WorkspaceRepository
 
-__all__ = ["CohortRepository", "EnrollmentRepository", "PersonRepository", "WorkspaceRepository"]
+__all__ = [
+    "CohortRepository",
+    "EnrollmentRepository",
+    "OutboxRepository",
+    "PersonRepository",
+    "WorkspaceRepository",
+]

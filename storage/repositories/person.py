@@ -53,3 +53,11 @@ class PersonRepository:
             person.active = False
             person.deactivated_at = at
         return person
+
+    def mark_unreachable(self, *, team_id: str, user_id: str, reason: str, at: datetime) -> Person | None:
+        """Remember that Slack refused DMs to this person for good; None if they are not stored."""
+        person = self.find(team_id=team_id, user_id=user_id)
+        if person is not None:
+            person.unreachable_reason = reason
+            person.unreachable_at = at
+        return person
