@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,10 @@ from slack_sdk import WebClient
 from waitress import create_server, wasyncore
 
 from bot.app import create_app
+from bot.delivery.dispatcher import Dispatcher, DispatcherConfig
+from bot.scheduler import build_scheduler
 from bot.settings import ConnectionMode, Settings
-from bot.slack_gateway import build_web_client
+from bot.slack_gateway import build_delivery_client, build_web_client
 from bot.web import EVENTS_PATH, build_wsgi_app
 from storage.engine import create_database_engine, make_session_factory, ping
 from storage.migrate import upgrade_database
@@ -116,8 +119,24 @@ def run_bot(settings: Settings, *, stop: threading.Event | None = None) -> None:
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(session_factory=session_factory)
 
+    dispatcher = Dispatcher(
+        uow_factory=uow_factory,
+        client_for=_single_workspace_client(settings),
+        config=dispatcher_config(settings),
+    )
+    scheduler = None
     try:
         app = create_app(settings, client=client, uow_factory=uow_factory)
+        if settings.scheduler_enabled:
+            scheduler = build_scheduler(
+                interval_seconds=settings.scheduler_interval_seconds,
+                planners=[],
+                dispatch=dispatcher.run_once,
+            )
+            scheduler.start()
+            logger.info("Scheduler started: delivery every %d s", settings.scheduler_interval_seconds)
+        else:
+            logger.info("Scheduler disabled: this process only serves Slack requests")
         with stop_on_signals(stop):
             if settings.mode is ConnectionMode.SOCKET:
                 _serve_socket_mode(app, settings=settings, stop=stop)
@@ -125,8 +144,26 @@ def run_bot(settings: Settings, *, stop: threading.Event | None = None) -> None:
                 wsgi_app = build_wsgi_app(bolt_app=app, health_check=lambda: ping(engine=engine))
                 _serve_http(wsgi_app, settings=settings, stop=stop)
     finally:
+        if scheduler is not None:
+            dispatcher.request_stop()
+            scheduler.shutdown(wait=True)
         engine.dispose()
     logger.info("Stopped")
+
+
+def dispatcher_config(settings: Settings) -> DispatcherConfig:
+    """Delivery tuning from the settings; one run fits in one scheduler interval."""
+    return DispatcherConfig(
+        max_rate_per_second=settings.delivery_max_per_second,
+        workers=settings.delivery_workers,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        run_budget_seconds=max(1.0, settings.scheduler_interval_seconds * 0.9),
+    )
+
+
+def _single_workspace_client(settings: Settings) -> Callable[[str], WebClient]:
+    client = build_delivery_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    return lambda _team_id: client
 
 
 def _serve_http(wsgi_app: WSGIApplication, *, settings: Settings, stop: threading.Event) -> None:

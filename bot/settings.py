@@ -57,6 +57,13 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3000
     scheduler_interval_seconds: int = 60
+    scheduler_enabled: bool = True
+    delivery_max_per_second: float = 10.0
+    delivery_workers: int = 4
+    delivery_lease_seconds: int = 120
+    send_window_start_hour: int = 8
+    send_window_end_hour: int = 18
+    send_on_weekends: bool = False
     default_timezone: str = "UTC"
     log_level: str = "INFO"
     mode: ConnectionMode = ConnectionMode.HTTP
@@ -81,6 +88,7 @@ def load_settings(
     *,
     mode: ConnectionMode | None = None,
     port: int | None = None,
+    scheduler_override: bool | None = None,
 ) -> Settings:
     """Validate the whole configuration, raising one SettingsError naming every problem.
 
@@ -88,6 +96,7 @@ def load_settings(
         environ: the variables to read (os.environ merged with .env by the CLI).
         mode: forced by `--socket` / `--http`; otherwise Socket Mode when SLACK_APP_TOKEN is set.
         port: forced by `--port`; otherwise PORT.
+        scheduler_override: False for `--no-scheduler`; otherwise SCHEDULER_ENABLED.
     """
     problems: list[str] = []
 
@@ -148,6 +157,15 @@ def load_settings(
     if port is not None and not 1 <= port <= 65535:
         problems.append("--port must be between 1 and 65535.")
     interval = _integer(environ, "SCHEDULER_INTERVAL_SECONDS", 60, problems, low=1, high=86400)
+    scheduler_enabled = _boolean(environ, "SCHEDULER_ENABLED", True, problems)
+    max_per_second = _integer(environ, "DELIVERY_MAX_PER_SECOND", 10, problems, low=1, high=1000)
+    workers = _integer(environ, "DELIVERY_WORKERS", 4, problems, low=1, high=64)
+    lease = _integer(environ, "DELIVERY_LEASE_SECONDS", 120, problems, low=5, high=3600)
+    window_start = _integer(environ, "SEND_WINDOW_START_HOUR", 8, problems, low=0, high=23)
+    window_end = _integer(environ, "SEND_WINDOW_END_HOUR", 18, problems, low=1, high=24)
+    if window_start >= window_end:
+        problems.append("SEND_WINDOW_START_HOUR must be earlier than SEND_WINDOW_END_HOUR.")
+    send_on_weekends = _boolean(environ, "SEND_ON_WEEKENDS", False, problems)
 
     timezone = text("DEFAULT_TIMEZONE") or "UTC"
     try:
@@ -178,6 +196,13 @@ def load_settings(
         host=text("HOST") or "0.0.0.0",
         port=resolved_port,
         scheduler_interval_seconds=interval,
+        scheduler_enabled=scheduler_enabled if scheduler_override is None else scheduler_override,
+        delivery_max_per_second=float(max_per_second),
+        delivery_workers=workers,
+        delivery_lease_seconds=lease,
+        send_window_start_hour=window_start,
+        send_window_end_hour=window_end,
+        send_on_weekends=send_on_weekends,
         default_timezone=timezone,
         log_level=log_level,
         mode=resolved_mode,

@@ -71,6 +71,15 @@ def build_web_client(*, token: str, base_url: str) -> WebClient:
     )
 
 
+def build_delivery_client(*, token: str, base_url: str) -> WebClient:
+    """A WebClient that never retries by itself: the dispatcher decides, and verifies first.
+
+    An automatic retry after a dropped connection could post a message twice; the
+    dispatcher instead records the attempt and checks the conversation before resending.
+    """
+    return WebClient(token=token, base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS, retry_handlers=[])
+
+
 class SlackGateway:
     """The Slack Web API calls the services need, with domain errors instead of SDK ones."""
 
