@@ -39,7 +39,10 @@ class Usage:
 
 MENTOR_USAGE: tuple[Usage, ...] = (Usage(syntax="help", summary="Show this help."),)
 
-ADMIN_USAGE: tuple[Usage, ...] = (Usage(syntax="help", summary="Show the admin commands."),)
+ADMIN_USAGE: tuple[Usage, ...] = (
+    Usage(syntax="help", summary="Show the admin commands."),
+    Usage(syntax="status", summary="The current cohort and whether scheduled messages are going out."),
+)
 
 
 def parse_command_text(text: str | None) -> CommandText:

@@ -10,7 +10,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.commands import ADMIN_COMMAND, ADMIN_USAGE, parse_command_text
+from bot.services import admin_status
 from bot.views.help import admin_help_message, unknown_subcommand_message
+from bot.views.status import admin_status_message
 from handlers.deps import HandlerDeps
 
 Subcommand = Callable[..., None]
@@ -26,7 +28,12 @@ def show_admin_help(*, respond: Respond, deps: HandlerDeps, **_: Any) -> None:
     )
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {"": show_admin_help, "help": show_admin_help}
+def show_status(*, respond: Respond, command: dict[str, Any], deps: HandlerDeps, **_: Any) -> None:
+    status = admin_status.load_admin_status(uow=deps.uow(), team_id=command["team_id"])
+    respond(response_type="ephemeral", **admin_status_message(status))
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"": show_admin_help, "help": show_admin_help, "status": show_status}
 
 
 def handle_admin_command(
