@@ -61,8 +61,10 @@ class OutboxRepository:
                 verify_before_send=False,
             )
             .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
+            .returning(OutboxMessage.id)
         )
-        return self._session.execute(statement).rowcount == 1
+        # A row comes back only when it was inserted (rowcount is unreliable with RETURNING).
+        return self._session.execute(statement).scalar_one_or_none() is not None
 
     def get(self, *, team_id: str, dedupe_key: str) -> OutboxMessage | None:
         statement = select(OutboxMessage).where(
