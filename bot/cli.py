@@ -8,9 +8,11 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.error import URLError
 
 from dotenv import dotenv_values
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -59,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve POST /slack/events and GET /healthz over HTTP (needs SLACK_SIGNING_SECRET)",
     )
     run.add_argument("--port", type=int, help="HTTP port (default: PORT, else 3000)")
+    run.add_argument(
+        "--no-scheduler",
+        action="store_false",
+        dest="scheduler",
+        default=None,
+        help="only serve Slack requests; send no scheduled messages (another process does)",
+    )
 
     db = commands.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
@@ -83,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "db":
             return _db_upgrade(environ)
-        return _run(environ, mode=args.mode, port=args.port)
+        return _run(environ, mode=args.mode, port=args.port, scheduler=args.scheduler)
     except SettingsError as error:
         print(error.render(), file=sys.stderr)
         return EXIT_CONFIG
@@ -101,10 +110,12 @@ def _db_upgrade(environ: Mapping[str, str]) -> int:
     return EXIT_OK
 
 
-def _run(environ: Mapping[str, str], *, mode: ConnectionMode | None, port: int | None) -> int:
+def _run(
+    environ: Mapping[str, str], *, mode: ConnectionMode | None, port: int | None, scheduler: bool | None
+) -> int:
     from bot.runtime import run_bot
 
-    settings = load_settings(environ, mode=mode, port=port)
+    settings = load_settings(environ, mode=mode, port=port, scheduler_override=scheduler)
     configure_logging(settings.log_level)
     logger.info(
         "mentor-bot %s starting in %s mode, database %s",
@@ -123,7 +134,30 @@ def _run(environ: Mapping[str, str], *, mode: ConnectionMode | None, port: int |
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    except SlackApiError as error:
+        # At start only Socket Mode's apps.connections.open raises this (Bolt wraps auth.test's).
+        if error.response.status_code >= 500:
+            return _slack_unreachable(settings.slack_api_url, f"HTTP {error.response.status_code}")
+        print(
+            f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): Socket Mode needs the app-level "
+            "token (xapp-...) with the connections:write scope from Basic Information > App-Level Tokens, "
+            "and Socket Mode turned on for the app.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except (URLError, ConnectionError, TimeoutError, SlackClientError) as error:
+        return _slack_unreachable(settings.slack_api_url, error)
     return EXIT_OK
+
+
+def _slack_unreachable(api_url: str, error: object) -> int:
+    """Slack did not answer at start: usually a wrong SLACK_API_URL, a firewall or a proxy."""
+    print(
+        f"Could not reach the Slack API at {api_url} ({error}). "
+        "Check SLACK_API_URL and that this machine can reach it (network, firewall, HTTPS_PROXY).",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURE
 
 
 def _database_failure(database_url: str, error: SQLAlchemyError) -> int:

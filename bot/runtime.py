@@ -180,7 +180,11 @@ def _serve_socket_mode(app: App, *, settings: Settings, stop: threading.Event) -
         app, settings.slack_app_token, web_client=WebClient(base_url=settings.slack_api_url)
     )
     handler.connect()
-    logger.info("Connected to Slack in Socket Mode")
+    if handler.client.is_connected():
+        logger.info("Connected to Slack in Socket Mode")
+    else:
+        # slack_sdk keeps retrying in the background; say so rather than claim success.
+        logger.warning("Socket Mode connection is not up yet; retrying in the background")
     _wait(stop)
     handler.close()
 

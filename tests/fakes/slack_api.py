@@ -147,7 +147,7 @@ class RecordedCall:
 class ScriptedAnswer:
     """How the fake answers one call instead of its default behaviour; build with the helpers."""
 
-    kind: Literal["reply", "drop", "delay"]
+    kind: Literal["reply", "drop", "delay", "accept"]
     status: int = 200
     body: Mapping[str, Any] | str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -201,6 +201,15 @@ def drop_connection() -> ScriptedAnswer:
 def delay(seconds: float, then: ScriptedAnswer | None = None) -> ScriptedAnswer:
     """Wait, then answer normally (or with ``then``); for client timeouts and slow-API tests."""
     return ScriptedAnswer(kind="delay", seconds=seconds, then=then)
+
+
+def accept_then(answer: ScriptedAnswer) -> ScriptedAnswer:
+    """Carry out the call as Slack would (a message is posted), then answer with ``answer``.
+
+    For the case delivery must survive: Slack accepted a message, but the answer was an
+    error or never arrived, so the sender cannot know it went through.
+    """
+    return ScriptedAnswer(kind="accept", then=answer)
 
 
 def ok(**fields: Any) -> ScriptedAnswer:
@@ -398,6 +407,8 @@ class FakeSlackApi:
         self.app_token = app_token
         self.api_app_id = api_app_id
         self.bot_name = bot_name
+        # What apps.connections.open hands out (a FakeSocketModeServer's url); None: Socket Mode is off.
+        self.socket_mode_url: str | None = None
         self._clock = clock
 
         self._cond = threading.Condition(threading.RLock())
@@ -748,11 +759,16 @@ class FakeSlackApi:
         if scripted.kind == "delay":
             self._stopping.wait(scripted.seconds)
             return self._answer(scripted.then, method, args, token)
+        if scripted.kind == "accept":
+            self._default_answer(method, args, token)
+            return self._answer(scripted.then, method, args, token)
         return _Reply(status=scripted.status, body=dict(scripted.body or {}), headers=dict(scripted.headers))
 
     def _default_answer(self, method: str, args: dict[str, Any], token: str | None) -> _Reply:
         if token is None:
             return _Reply(body={"ok": False, "error": "not_authed"})
+        if method == "apps.connections.open":
+            return _Reply(body=self._apps_connections_open(token))
         if token == self.app_token:
             return _Reply(body={"ok": False, "error": "not_allowed_token_type"})
         if token != self.bot_token:
@@ -772,6 +788,18 @@ class FakeSlackApi:
                 return _Reply(body=impl(args))
         except _SlackError as error:
             return _Reply(body=error.body)
+
+    def _apps_connections_open(self, token: str) -> dict[str, Any]:
+        """The one method that takes the app-level token: it hands out the Socket Mode URL."""
+        if token == self.bot_token:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if token != self.app_token:
+            return {"ok": False, "error": "invalid_auth"}
+        with self._cond:
+            url = self.socket_mode_url
+        if url is None:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": url}
 
     def _response_key(self, url: str) -> str:
         return urlsplit(url).path

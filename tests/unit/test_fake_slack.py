@@ -537,3 +537,33 @@ def test_bolt_accepts_every_kind_of_request_the_sender_builds(slack, bolt_endpoi
     assert seen["event"]["tab"] == "home"
     assert slack.home_view("U0ALICE01") is not None
     assert (forged.status, stale.status) == (401, 401)
+
+
+# ---- apps.connections.open (Socket Mode) ---------------------------------------------------
+
+
+def test_apps_connections_open_hands_out_the_socket_mode_url_for_the_app_token_only(slack, client):
+    app_client = WebClient(base_url=slack.base_url, retry_handlers=[])
+
+    def error_of(call) -> str:
+        with pytest.raises(SlackApiError) as error:
+            call()
+        return error.value.response["error"]
+
+    assert error_of(lambda: app_client.apps_connections_open(app_token=slack.app_token)) == (
+        "not_allowed_token_type"
+    ), "Socket Mode is off until socket_mode_url is set"
+    slack.socket_mode_url = "ws://127.0.0.1:9/link"
+
+    response = app_client.apps_connections_open(app_token=slack.app_token)
+
+    assert response.data == {"ok": True, "url": "ws://127.0.0.1:9/link"}
+    assert slack.calls_to("apps.connections.open")[-1].token == slack.app_token
+    assert error_of(lambda: app_client.apps_connections_open(app_token="xapp-wrong")) == "invalid_auth"
+    assert error_of(lambda: app_client.apps_connections_open(app_token=slack.bot_token)) == (
+        "not_allowed_token_type"
+    )
+    assert error_of(lambda: app_client.api_call("auth.test", params={"token": slack.app_token})) == (
+        "not_allowed_token_type"
+    ), "every other method still refuses the app token"
+    assert client.auth_test()["ok"] is True
