@@ -15,5 +15,8 @@ def configure_logging(level: str) -> None:
         force=True,
     )
     if level != "DEBUG":
-        for noisy in ("slack_sdk", "slack_bolt", "waitress.queue", "apscheduler"):
+        for noisy in ("slack_sdk", "slack_bolt", "waitress.queue"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # "Skipped: maximum number of running instances reached" only means delivery is busy;
+        # the job's own failures are logged by the scheduler tick.
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)

@@ -49,7 +49,7 @@ READ_HISTORY = "conversations.history"
 TIER_3_RATE = 50 / 60
 # Slack allows about one message per second into one conversation.
 PER_CHANNEL_SPACING_SECONDS = 1.0
-# How close to the end of its lease a worker still starts a send.
+# A worker starts a send only if this much of its lease is left (or a quarter of a short lease).
 LEASE_SAFETY_SECONDS = 15.0
 
 
@@ -264,7 +264,7 @@ class Dispatcher:
             method = POST_MESSAGE
             limiter = self.limiter(team_id=message.team_id, method=POST_MESSAGE)
             if not limiter.acquire(deadline=self._lease_deadline(message)):
-                return self._release(message)
+                return self._release(message, wait=limiter.seconds_until_free())
             self._space_out(target)
             response = client.chat_postMessage(
                 channel=target,
@@ -315,7 +315,8 @@ class Dispatcher:
             time.sleep(slot - now)
 
     def _lease_deadline(self, message: ClaimedMessage) -> float:
-        remaining = (message.claimed_until - self._clock()).total_seconds() - LEASE_SAFETY_SECONDS
+        safety = min(LEASE_SAFETY_SECONDS, self._config.lease.total_seconds() / 4)
+        remaining = (message.claimed_until - self._clock()).total_seconds() - safety
         return time.monotonic() + remaining
 
     def _record_sent(self, message: ClaimedMessage, *, channel_id: str, ts: str) -> None:
@@ -331,14 +332,14 @@ class Dispatcher:
         if not recorded:
             logger.warning("Outbox message %d was sent after its claim had expired", message.id)
 
-    def _release(self, message: ClaimedMessage) -> str:
-        """Give an unsent message back (Slack asked us to wait longer than its lease allows)."""
+    def _release(self, message: ClaimedMessage, *, wait: float) -> str:
+        """Give an unsent message back until the pacer has room (Slack asked us to wait long)."""
         now = self._clock()
         with self._uow_factory() as uow:
             uow.outbox.record_retry(
                 message_id=message.id,
                 claim_token=message.token,
-                retry_at=now,
+                retry_at=now + timedelta(seconds=max(wait, 1.0)),
                 error=None,
                 verify=False,
                 count_attempt=False,

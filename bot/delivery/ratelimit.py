@@ -68,6 +68,11 @@ class AdaptiveRateLimiter:
             self._sleep(slot - now)
         return True
 
+    def seconds_until_free(self) -> float:
+        """How long until the next slot could be reserved (0 when one is free now)."""
+        with self._lock:
+            return max(0.0, max(self._next_slot, self._paused_until) - self._clock())
+
     def on_success(self) -> None:
         """A call went through: remember it for the achieved rate, and probe a little higher."""
         with self._lock:

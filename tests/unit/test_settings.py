@@ -139,3 +139,37 @@ def test_api_url_gets_a_trailing_slash_so_method_names_append_cleanly():
 def test_database_url_alone_needs_no_slack_settings(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_database_url({}).endswith("mentor-bot.db")
+
+
+def test_delivery_and_send_window_settings_are_read_and_checked():
+    settings = load_settings(
+        {
+            **HTTP_ENV,
+            "SCHEDULER_ENABLED": "false",
+            "DELIVERY_MAX_PER_SECOND": "5",
+            "DELIVERY_WORKERS": "2",
+            "DELIVERY_LEASE_SECONDS": "300",
+            "SEND_WINDOW_START_HOUR": "9",
+            "SEND_WINDOW_END_HOUR": "17",
+            "SEND_ON_WEEKENDS": "yes",
+        }
+    )
+    assert settings.scheduler_enabled is False
+    assert (settings.delivery_max_per_second, settings.delivery_workers, settings.delivery_lease_seconds) == (
+        5,
+        2,
+        300,
+    )
+    assert (settings.send_window_start_hour, settings.send_window_end_hour, settings.send_on_weekends) == (
+        9,
+        17,
+        True,
+    )
+    assert load_settings(HTTP_ENV, scheduler_override=False).scheduler_enabled is False
+    problems = "\n".join(
+        problems_for(
+            {**HTTP_ENV, "SEND_WINDOW_START_HOUR": "18", "SEND_WINDOW_END_HOUR": "8", "DELIVERY_WORKERS": "0"}
+        )
+    )
+    assert "SEND_WINDOW_START_HOUR must be earlier" in problems
+    assert "DELIVERY_WORKERS" in problems
