@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.local_time import SendWindow
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SQLITE_FILE = "mentor-bot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -67,6 +69,15 @@ class Settings:
     default_timezone: str = "UTC"
     log_level: str = "INFO"
     mode: ConnectionMode = ConnectionMode.HTTP
+
+    @property
+    def send_window(self) -> SendWindow:
+        """When DMs may go out in each person's local time."""
+        return SendWindow(
+            start_hour=self.send_window_start_hour,
+            end_hour=self.send_window_end_hour,
+            weekends=self.send_on_weekends,
+        )
 
 
 def default_database_url(cwd: Path | None = None) -> str:

@@ -68,7 +68,7 @@ class DispatcherConfig:
     batch_size: int = 40
     lease: timedelta = timedelta(seconds=120)
     max_attempts: int = 8
-    retry_base: timedelta = timedelta(seconds=30)
+    retry_base: timedelta = timedelta(seconds=2)
     retry_cap: timedelta = timedelta(minutes=30)
     workspace_retry: timedelta = timedelta(minutes=15)
     run_budget_seconds: float = 50.0

@@ -95,3 +95,39 @@ def test_unexpected_error_gives_an_error_id_that_is_in_the_log(running_bot, capl
     assert logged, "the error id must lead to a log line"
     assert logged[0].exc_info is not None
     assert "/mentor-admin" in logged[0].getMessage()
+
+
+def test_admin_status_shows_the_cohort_and_delivery_health(running_bot, uow_factory):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.delivery import outbox
+
+    team_id = running_bot.fake.team_id
+    now = datetime.now(UTC)
+    with uow_factory() as uow:
+        for index in range(2):
+            outbox.enqueue(
+                uow,
+                team_id=team_id,
+                recipient=EMPLOYEE_USER_ID,
+                kind="checkin",
+                dedupe_key=f"k{index}",
+                due_at=now - timedelta(hours=1),
+                text="x",
+            )
+        uow.commit()
+        [failed] = uow.outbox.claim_due(now=now, limit=1, lease=timedelta(seconds=60), token="t" * 32)
+        uow.outbox.record_failed(message_id=failed.id, claim_token="t" * 32, error="invalid_blocks", at=now)
+        uow.commit()
+    answer = run_command(running_bot, "/mentor-admin", "status", user_id=ADMIN_USER_ID)
+    rendered = json.dumps(answer)
+    assert "There is no cohort yet" in rendered
+    assert "sent 0, waiting 1, failed 1" in rendered
+    assert "Oldest due message has waited 60 min" in rendered
+    assert "checkin to <@U0EMPL001> failed: `invalid_blocks`" in rendered
+    assert "scheduler running" in rendered, "an hour overdue is flagged"
+
+
+def test_status_is_refused_to_non_admins(running_bot):
+    answer = run_command(running_bot, "/mentor-admin", "status", user_id=EMPLOYEE_USER_ID)
+    assert "only program admins" in answer["text"]
