@@ -160,11 +160,8 @@ def test_delivery_and_send_window_settings_are_read_and_checked():
         2,
         300,
     )
-    assert (settings.send_window_start_hour, settings.send_window_end_hour, settings.send_on_weekends) == (
-        9,
-        17,
-        True,
-    )
+    window = settings.send_window
+    assert (window.start_hour, window.end_hour, window.weekends) == (9, 17, True)
     assert load_settings(HTTP_ENV, scheduler_override=False).scheduler_enabled is False
     problems = "\n".join(
         problems_for(
