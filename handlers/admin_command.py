@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.commands import ADMIN_COMMAND, ADMIN_USAGE, parse_command_text
+from bot.commands import ADMIN_COMMAND, ADMIN_USAGE
 from bot.services import admin_status
-from bot.views.help import admin_help_message, unknown_subcommand_message
+from bot.views.help import admin_help_message
 from bot.views.status import admin_status_message
 from handlers.deps import HandlerDeps
-
-Subcommand = Callable[..., None]
+from handlers.routing import Subcommand, route_subcommand
 
 
 def show_admin_help(*, respond: Respond, deps: HandlerDeps, **_: Any) -> None:
@@ -42,17 +40,9 @@ def handle_admin_command(
     """Ack at once, refuse non-admins politely (NotAnAdminError reaches the error handler), then route."""
     ack()
     deps.admin_policy.require_admin(gateway=deps.gateway(client), user_id=command["user_id"])
-    parsed = parse_command_text(command.get("text"))
-    subcommand = SUBCOMMANDS.get(parsed.subcommand)
-    if subcommand is None:
-        respond(
-            response_type="ephemeral",
-            **unknown_subcommand_message(
-                command=ADMIN_COMMAND, subcommand=parsed.subcommand, usage=ADMIN_USAGE
-            ),
-        )
-        return
-    subcommand(respond=respond, command=command, args=parsed.args, deps=deps, client=client)
+    route_subcommand(
+        command=command, table=SUBCOMMANDS, usage=ADMIN_USAGE, respond=respond, deps=deps, client=client
+    )
 
 
 def register(app: App, deps: HandlerDeps) -> None:
