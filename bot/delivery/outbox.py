@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.views.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_LIMIT, shorten
+from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
 
 METADATA_EVENT_TYPE = "mentor_outbox"
@@ -90,6 +92,41 @@ def cancel(
         key_prefix=key_prefix,
         recipient=recipient_key(recipient) if recipient is not None else None,
         at=at,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxEntry:
+    """Where one message stands, for planners deciding what to do next and for support."""
+
+    id: int
+    kind: str
+    recipient: str
+    status: OutboxStatus
+    due_at: datetime
+    attempts: int
+    last_error: str | None
+    channel_id: str | None
+    slack_ts: str | None
+    sent_at: datetime | None
+
+
+def inspect(uow: UnitOfWork, *, team_id: str, dedupe_key: str) -> OutboxEntry | None:
+    """The message enqueued under this key, or None if there is none."""
+    row = uow.outbox.get(team_id=team_id, dedupe_key=dedupe_key)
+    if row is None:
+        return None
+    return OutboxEntry(
+        id=row.id,
+        kind=row.kind,
+        recipient=row.recipient,
+        status=row.status,
+        due_at=row.due_at,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        channel_id=row.channel_id,
+        slack_ts=row.slack_ts,
+        sent_at=row.sent_at,
     )
 
 

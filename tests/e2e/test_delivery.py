@@ -82,6 +82,11 @@ def test_enqueueing_the_same_key_twice_sends_once(uow_factory, fake_slack):
     assert again is False
     drain(make_dispatcher(uow_factory, fake_slack))
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    with uow_factory() as uow:
+        entry = outbox.inspect(uow, team_id=TEAM, dedupe_key=f"msg:{users[0]}")
+        assert outbox.inspect(uow, team_id=TEAM, dedupe_key="no-such-key") is None
+    assert (entry.status, entry.attempts, entry.channel_id) == (OutboxStatus.SENT, 1, f"D{users[0]}")
+    assert entry.slack_ts == fake_slack.messages(users[0])[0]["ts"]
 
 
 def test_nothing_goes_out_before_it_is_due(uow_factory, fake_slack):
