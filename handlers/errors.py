@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.errors import UserFacingError
@@ -62,5 +63,32 @@ def _tell_user(*, text: str, body: dict[str, Any], respond: Respond | None, clie
         logger.warning("Could not tell %s about an error", user_id or "the user", exc_info=True)
 
 
+class _StickyAck(Ack):
+    """An ack that stays sent once a listener sent it.
+
+    With `process_before_response=False`, Bolt (1.30) resets `ack.response` to None when a
+    listener raises after calling `ack()`; unless its 10 ms polling loop saw the ack in
+    between, Slack gets HTTP 404 after 3 s ("dispatch_failed", a failed button) although
+    the person was already answered. Listeners here ack first and let domain errors reach
+    `handle_error`, so the first response must survive the exception.
+    """
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._sent
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or getattr(self, "_sent", None) is None:
+            self._sent = value
+
+
+def keep_acks_after_errors(context: BoltContext, next_: Callable[[], BoltResponse]) -> BoltResponse:
+    """Global middleware: give every request an ack that a later exception cannot undo."""
+    context["ack"] = _StickyAck()
+    return next_()
+
+
 def register(app: App, deps: HandlerDeps) -> None:
+    app.use(keep_acks_after_errors)
     app.error(handle_error)
