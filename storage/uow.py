@@ -19,10 +19,12 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
+    AuditRepository,
     CohortRepository,
     EnrollmentRepository,
     OutboxRepository,
     PersonRepository,
+    SkillRepository,
     WorkspaceRepository,
 )
 
@@ -37,6 +39,8 @@ class _Active:
         self.cohorts = CohortRepository(session=session)
         self.enrollments = EnrollmentRepository(session=session)
         self.outbox = OutboxRepository(session=session)
+        self.skills = SkillRepository(session=session)
+        self.audit = AuditRepository(session=session)
 
 
 class UnitOfWork:
@@ -103,6 +107,14 @@ class UnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return self._current().outbox
+
+    @property
+    def skills(self) -> SkillRepository:
+        return self._current().skills
+
+    @property
+    def audit(self) -> AuditRepository:
+        return self._current().audit
 
     def _current(self) -> _Active:
         if self._active is None:

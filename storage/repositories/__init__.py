@@ -3,16 +3,20 @@
 They add, find and change rows but never commit; the unit of work (``storage.uow``) does.
 """
 
+from storage.repositories.audit import AuditRepository
 from storage.repositories.cohort import CohortRepository
 from storage.repositories.enrollment import EnrollmentRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.person import PersonRepository
+from storage.repositories.skill import SkillRepository
 from storage.repositories.workspace import WorkspaceRepository
 
 __all__ = [
+    "AuditRepository",
     "CohortRepository",
     "EnrollmentRepository",
     "OutboxRepository",
     "PersonRepository",
+    "SkillRepository",
     "WorkspaceRepository",
 ]
