@@ -52,6 +52,7 @@ def create_app(
             admin_user_ids=settings.mentor_admins,
             workspace_admins_count=settings.workspace_admins_are_mentor_admins,
         ),
+        send_window=settings.send_window,
     )
     register_all(app, deps)
     return app

@@ -42,6 +42,17 @@ MENTOR_USAGE: tuple[Usage, ...] = (Usage(syntax="help", summary="Show this help.
 ADMIN_USAGE: tuple[Usage, ...] = (
     Usage(syntax="help", summary="Show the admin commands."),
     Usage(syntax="status", summary="The current cohort and whether scheduled messages are going out."),
+    Usage(syntax="cohort", summary="Show the current cohort, or the form to create one if there is none."),
+    Usage(syntax="cohort new", summary="Create a cohort (one at a time: the last one must be closed)."),
+    Usage(syntax="cohort edit", summary="Change the current cohort's settings."),
+    Usage(syntax="skills", summary="The skills offered in the survey, with their keys."),
+    Usage(
+        syntax="skills add employee|executive NAME",
+        summary="Offer a new skill that employees or executives share.",
+    ),
+    Usage(syntax="skills rename KEY NAME", summary="Rename a skill; answers already given follow it."),
+    Usage(syntax="skills retire KEY", summary="Stop offering a skill; answers already given keep it."),
+    Usage(syntax="skills restore KEY", summary="Offer a retired skill again."),
 )
 
 

@@ -13,6 +13,10 @@ class ActionId(enum.StrEnum):
     """`action_id` of interactive elements."""
 
     OPEN_HELP = "open_help"
+    # The Edit button under a cohort summary; its value is the cohort id.
+    COHORT_EDIT = "cohort_edit"
+    # Every input of the cohort modal (block ids tell them apart).
+    COHORT_FIELD = "cohort_field"
 
 
 class BlockId(enum.StrEnum):
@@ -20,9 +24,22 @@ class BlockId(enum.StrEnum):
 
     HOME_ACTIONS = "home_actions"
     HOME_ADMIN = "home_admin"
+    # Inputs of the cohort modal: submission errors are keyed by these.
+    COHORT_NAME = "cohort_name"
+    COHORT_START_DATE = "cohort_start_date"
+    COHORT_WEEKS = "cohort_weeks"
+    COHORT_CADENCE = "cohort_cadence"
+    COHORT_CHECKIN_WEEKDAY = "cohort_checkin_weekday"
+    COHORT_CHECKIN_HOUR = "cohort_checkin_hour"
+    COHORT_RULES = "cohort_rules"
+    COHORT_EMPLOYEES_PER_EXECUTIVE = "cohort_employees_per_executive"
+    COHORT_EXECUTIVES_PER_EMPLOYEE = "cohort_executives_per_employee"
+    COHORT_ACTIONS = "cohort_actions"
 
 
 class CallbackId(enum.StrEnum):
     """`callback_id` of modals."""
 
     HELP_MODAL = "help_modal"
+    COHORT_MODAL = "cohort_modal"
+    COHORT_NOTICE_MODAL = "cohort_notice_modal"

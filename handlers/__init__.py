@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import admin_command, errors, home, lifecycle, mentor_command
+from handlers import admin_command, cohort, errors, home, lifecycle, mentor_command
 from handlers.deps import HandlerDeps
 
 
@@ -17,5 +17,6 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     errors.register(app, deps)
     mentor_command.register(app, deps)
     admin_command.register(app, deps)
+    cohort.register(app, deps)
     home.register(app, deps)
     lifecycle.register(app, deps)

@@ -12,8 +12,10 @@ from bot.commands import ADMIN_COMMAND, ADMIN_USAGE
 from bot.services import admin_status
 from bot.views.help import admin_help_message
 from bot.views.status import admin_status_message
+from handlers.cohort import show_cohort
 from handlers.deps import HandlerDeps
 from handlers.routing import Subcommand, route_subcommand
+from handlers.skills import manage_skills
 
 
 def show_admin_help(*, respond: Respond, deps: HandlerDeps, **_: Any) -> None:
@@ -31,7 +33,13 @@ def show_status(*, respond: Respond, command: dict[str, Any], deps: HandlerDeps,
     respond(response_type="ephemeral", **admin_status_message(status))
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {"": show_admin_help, "help": show_admin_help, "status": show_status}
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "": show_admin_help,
+    "help": show_admin_help,
+    "status": show_status,
+    "cohort": show_cohort,
+    "skills": manage_skills,
+}
 
 
 def handle_admin_command(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.local_time import SendWindow
 from bot.services import UowFactory
 from bot.services.access import AdminPolicy
 from bot.slack_gateway import SlackGateway
@@ -17,6 +18,8 @@ class HandlerDeps:
 
     uow: UowFactory
     admin_policy: AdminPolicy
+    # When DMs may go out: check-in days and hours offered in the cohort form stay inside it.
+    send_window: SendWindow = field(default_factory=SendWindow)
 
     def gateway(self, client: WebClient) -> SlackGateway:
         """Wrap the per-request client Bolt hands a listener (it carries that workspace's token)."""

@@ -1,0 +1,93 @@
+"""Building the cohort modal's submitted `state.values`, the way Slack sends them, for tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.ids import ActionId, BlockId
+from tests.fakes.slack_requests import checkboxes_value, plain_text_value, static_select_value
+
+_KEEP: Any = object()
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def next_monday(today: date | None = None) -> date:
+    today = today or utc_today()
+    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def datepicker_value(selected: str | None) -> dict[str, Any]:
+    """State of a datepicker (``None`` when no day is picked)."""
+    return {"type": "datepicker", "selected_date": selected}
+
+
+def number_input_value(value: str | None) -> dict[str, Any]:
+    """State of a number_input: Slack sends the typed number as a string."""
+    return {"type": "number_input", "value": value}
+
+
+def cohort_form_values(
+    *,
+    name: Any = "Spring 2026",
+    start_date: Any = _KEEP,
+    weeks: Any = "12",
+    cadence: Any = "2",
+    weekday: Any = "1",
+    hour: Any = "10",
+    same_department: bool = False,
+    employees_per_executive: Any = "1",
+    executives_per_employee: Any = "1",
+    drop: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """A valid submission unless told otherwise; a dict argument replaces that element's state as is."""
+    if start_date is _KEEP:
+        start_date = next_monday().isoformat()
+
+    def element(value: Any, build: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else build(value)
+
+    blocks = {
+        BlockId.COHORT_NAME: element(name, plain_text_value),
+        BlockId.COHORT_START_DATE: element(start_date, datepicker_value),
+        BlockId.COHORT_WEEKS: element(weeks, number_input_value),
+        BlockId.COHORT_CADENCE: element(cadence, static_select_value),
+        BlockId.COHORT_CHECKIN_WEEKDAY: element(weekday, static_select_value),
+        BlockId.COHORT_CHECKIN_HOUR: element(hour, static_select_value),
+        BlockId.COHORT_RULES: checkboxes_value(["allow_same_department"] if same_department else []),
+        BlockId.COHORT_EMPLOYEES_PER_EXECUTIVE: element(employees_per_executive, static_select_value),
+        BlockId.COHORT_EXECUTIVES_PER_EMPLOYEE: element(executives_per_employee, static_select_value),
+    }
+    return {
+        str(block_id): {ActionId.COHORT_FIELD.value: state}
+        for block_id, state in blocks.items()
+        if block_id not in drop
+    }
+
+
+def values_from_modal(view: dict[str, Any]) -> dict[str, Any]:
+    """What Slack would submit if the person changed nothing: each input's initial value."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        if kind == "plain_text_input":
+            state = plain_text_value(element.get("initial_value"))
+        elif kind == "datepicker":
+            state = datepicker_value(element.get("initial_date"))
+        elif kind == "number_input":
+            state = number_input_value(element.get("initial_value"))
+        elif kind == "static_select":
+            initial = element.get("initial_option")
+            state = static_select_value(initial["value"] if initial else None)
+        elif kind == "checkboxes":
+            state = checkboxes_value([option["value"] for option in element.get("initial_options", [])])
+        else:
+            raise AssertionError(f"no state builder for {kind}")
+        values[block["block_id"]] = {element["action_id"]: state}
+    return values
