@@ -17,6 +17,12 @@ class ActionId(enum.StrEnum):
     COHORT_EDIT = "cohort_edit"
     # Every input of the cohort modal (block ids tell them apart).
     COHORT_FIELD = "cohort_field"
+    # The Join button of an enrolment announcement: opens the employee survey.
+    JOIN = "join_program"
+    # The button of an executive's invitation (and "Edit my answers"): opens the survey.
+    OPEN_SURVEY = "open_survey"
+    # Every input of the survey modal (block ids tell them apart).
+    SURVEY_FIELD = "survey_field"
 
 
 class BlockId(enum.StrEnum):
@@ -35,6 +41,13 @@ class BlockId(enum.StrEnum):
     COHORT_EMPLOYEES_PER_EXECUTIVE = "cohort_employees_per_executive"
     COHORT_EXECUTIVES_PER_EMPLOYEE = "cohort_executives_per_employee"
     COHORT_ACTIONS = "cohort_actions"
+    # Inputs of the survey modal: a public contract (issue 4), errors are keyed by these.
+    SURVEY_SKILLS_SHARE = "skills_share"
+    SURVEY_SKILLS_LEARN = "skills_learn"
+    SURVEY_DEPARTMENT = "department"
+    SURVEY_GOALS = "goals"
+    SURVEY_MEETING_FORMAT = "meeting_format"
+    SURVEY_CAPACITY = "capacity"
 
 
 class CallbackId(enum.StrEnum):
@@ -43,3 +56,4 @@ class CallbackId(enum.StrEnum):
     HELP_MODAL = "help_modal"
     COHORT_MODAL = "cohort_modal"
     COHORT_NOTICE_MODAL = "cohort_notice_modal"
+    SURVEY_MODAL = "survey_modal"
