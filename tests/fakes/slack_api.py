@@ -24,6 +24,8 @@ import email.policy
 import hashlib
 import itertools
 import json
+import math
+import random
 import re
 import socket
 import sys
@@ -42,6 +44,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "FakeSlackApi",
+    "RateLimitStats",
     "RecordedCall",
     "ScriptedAnswer",
     "UploadedFile",
@@ -171,6 +174,15 @@ class UploadedFile:
     channels: list[str] = field(default_factory=list)
     initial_comment: str | None = None
     thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class RateLimitStats:
+    """What opt-in rate-limit enforcement did (``FakeSlackApi.enforce_rate_limit``), for reports."""
+
+    accepted: int = 0
+    rate_limited_429: int = 0
+    failed_5xx: int = 0
 
 
 def ratelimited(retry_after: int = 1) -> ScriptedAnswer:
@@ -316,6 +328,91 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
     return {key: _decode_form_value(key, value) for key, value in pairs}
 
 
+# What a load balancer answers when Slack's backend is down: nothing was processed. Not
+# ``internal_error``, which Slack uses when the message may have been posted.
+_LOAD_BALANCER_FAILURES: tuple[tuple[int, Mapping[str, Any] | str], ...] = (
+    (503, {"ok": False, "error": "service_unavailable"}),
+    (502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"),
+    (503, {"ok": False, "error": "service_unavailable"}),
+    (500, "Internal Server Error"),
+)
+
+
+class _RateLimit:
+    """Slack-like limits on one method: random 5xx, a workspace token bucket, a per-channel window.
+
+    Thread-safe; the fake consults it before carrying out a call it has no script for.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_second: float,
+        per_channel_per_second: float | None,
+        failure_rate: float,
+        seed: int,
+        clock: Callable[[], float],
+    ) -> None:
+        if per_second <= 0 or (per_channel_per_second is not None and per_channel_per_second <= 0):
+            raise ValueError("rates must be positive")
+        if not 0.0 <= failure_rate <= 1.0:
+            raise ValueError("failure_rate must be between 0 and 1")
+        self._per_second = per_second
+        # One second of burst, but at least one call, or a limit under 1/s would refuse everything.
+        self._capacity = max(1.0, per_second)
+        self._tokens = self._capacity
+        self._clock = clock
+        self._refilled_at = clock()
+        # "At most N posts in a sliding second"; under 1/s: one post per 1/rate seconds.
+        self._channel_limit = max(1, int(per_channel_per_second)) if per_channel_per_second else 0
+        self._channel_window = self._channel_limit / per_channel_per_second if per_channel_per_second else 0.0
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
+        self._failure_rate = failure_rate
+        self._random = random.Random(seed)
+        self._failures = itertools.cycle(_LOAD_BALANCER_FAILURES)
+        self._lock = threading.Lock()
+        self.stats = RateLimitStats()
+
+    def check(self, channel: str) -> _Reply | None:
+        """The 5xx or 429 to answer instead of the call; None lets it through (a token is spent)."""
+        with self._lock:
+            if self._failure_rate and self._random.random() < self._failure_rate:
+                self._count(failed_5xx=1)
+                status, body = next(self._failures)
+                return _Reply(status=status, body=copy.deepcopy(body))
+            now = self._clock()
+            self._tokens = min(self._capacity, self._tokens + (now - self._refilled_at) * self._per_second)
+            self._refilled_at = now
+            if self._tokens < 1.0:
+                return self._too_many(wait=(1.0 - self._tokens) / self._per_second)
+            if self._channel_limit and channel:
+                recent = self._recent[channel]
+                while recent and recent[0] <= now - self._channel_window:
+                    recent.popleft()
+                if len(recent) >= self._channel_limit:
+                    return self._too_many(wait=recent[0] + self._channel_window - now)
+                recent.append(now)
+            self._tokens -= 1.0
+            self._count(accepted=1)
+            return None
+
+    def _too_many(self, *, wait: float) -> _Reply:
+        self._count(rate_limited_429=1)
+        # Slack sends whole seconds, never 0.
+        retry_after = max(1, math.ceil(wait - 1e-9))
+        return _Reply(
+            status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": str(retry_after)}
+        )
+
+    def _count(self, *, accepted: int = 0, rate_limited_429: int = 0, failed_5xx: int = 0) -> None:
+        stats = self.stats
+        self.stats = RateLimitStats(
+            accepted=stats.accepted + accepted,
+            rate_limited_429=stats.rate_limited_429 + rate_limited_429,
+            failed_5xx=stats.failed_5xx + failed_5xx,
+        )
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -432,6 +529,7 @@ class FakeSlackApi:
         self._home_view_ids: dict[str, str] = {}
         self._used_triggers: set[str] = set()
         self._files: dict[str, UploadedFile] = {}
+        self._rate_limits: dict[str, _RateLimit] = {}
 
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "api.test": self._api_test,
@@ -574,6 +672,51 @@ class FakeSlackApi:
                 self._handlers.pop(method, None)
             else:
                 self._handlers[method] = fn
+
+    def enforce_rate_limit(
+        self,
+        method: str = "chat.postMessage",
+        *,
+        per_second: float,
+        per_channel_per_second: float | None = 1.0,
+        failure_rate: float = 0.0,
+        seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Answer ``method`` the way a busy Slack does, for load tests; off unless called.
+
+        Each call without a script: with probability ``failure_rate`` an HTTP 5xx meaning nothing
+        was processed (503 ``service_unavailable`` alternating with a 502/500 non-JSON body);
+        else HTTP 429 ``ratelimited`` (``Retry-After`` in whole seconds) when the workspace
+        bucket (``per_second`` tokens, refilled at ``per_second``/s) is empty, or when the
+        channel (a user id means its DM) already had ``per_channel_per_second`` calls in the last
+        second; else the normal answer. Calling again replaces the settings and the counts.
+        """
+        limit = _RateLimit(
+            per_second=per_second,
+            per_channel_per_second=per_channel_per_second,
+            failure_rate=failure_rate,
+            seed=seed,
+            clock=clock,
+        )
+        with self._cond:
+            self._rate_limits[method] = limit
+
+    def stop_rate_limit(self, method: str = "chat.postMessage") -> None:
+        """Serve ``method`` without limits again."""
+        with self._cond:
+            self._rate_limits.pop(method, None)
+
+    @property
+    def rate_limit_stats(self) -> RateLimitStats:
+        """Calls let through, 429s and 5xx answered by enforced limits so far (all methods together)."""
+        with self._cond:
+            every = [limit.stats for limit in self._rate_limits.values()]
+        return RateLimitStats(
+            accepted=sum(stats.accepted for stats in every),
+            rate_limited_429=sum(stats.rate_limited_429 for stats in every),
+            failed_5xx=sum(stats.failed_5xx for stats in every),
+        )
 
     # ---- workspace state ------------------------------------------------------------------
 
@@ -753,7 +896,8 @@ class FakeSlackApi:
         self, scripted: ScriptedAnswer | None, method: str, args: dict[str, Any], token: str | None
     ) -> _Reply:
         if scripted is None:
-            return self._default_answer(method, args, token)
+            limited = self._rate_limited_answer(method, args, token)
+            return limited if limited is not None else self._default_answer(method, args, token)
         if scripted.kind == "drop":
             return _Reply(drop=True)
         if scripted.kind == "delay":
@@ -788,6 +932,14 @@ class FakeSlackApi:
                 return _Reply(body=impl(args))
         except _SlackError as error:
             return _Reply(body=error.body)
+
+    def _rate_limited_answer(self, method: str, args: dict[str, Any], token: str | None) -> _Reply | None:
+        """The 429 or 5xx an enforced limit answers instead of the call (authentication comes first)."""
+        with self._cond:
+            limit = self._rate_limits.get(method)
+        if limit is None or token != self.bot_token:
+            return None
+        return limit.check(self._dm_channel_for(str(args.get("channel") or "")))
 
     def _apps_connections_open(self, token: str) -> dict[str, Any]:
         """The one method that takes the app-level token: it hands out the Socket Mode URL."""

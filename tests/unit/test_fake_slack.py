@@ -567,3 +567,160 @@ def test_apps_connections_open_hands_out_the_socket_mode_url_for_the_app_token_o
         "not_allowed_token_type"
     ), "every other method still refuses the app token"
     assert client.auth_test()["ok"] is True
+
+
+# ---- opt-in rate-limit enforcement (load tests) --------------------------------------------
+
+
+class ManualClock:
+    """A monotonic clock the test moves by hand, so bucket refills are exact."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def post(client: WebClient, channel: str) -> tuple[int, str, str | None]:
+    """Post a message; (HTTP status, Slack error or "", Retry-After) instead of raising."""
+    try:
+        client.chat_postMessage(channel=channel, text="hi")
+    except SlackApiError as error:
+        response = error.response
+        return response.status_code, str(response.get("error") or ""), response.headers.get("Retry-After")
+    return 200, "", None
+
+
+def limit_counts(slack: FakeSlackApi) -> tuple[int, int, int]:
+    stats = slack.rate_limit_stats
+    return stats.accepted, stats.rate_limited_429, stats.failed_5xx
+
+
+def test_without_enforcement_nothing_is_limited(slack, client):
+    assert [post(client, "C0GENERAL1")[0] for _ in range(5)] == [200] * 5
+    assert limit_counts(slack) == (0, 0, 0)
+
+
+def test_workspace_bucket_holds_one_second_then_answers_429_with_retry_after(slack, client):
+    clock = ManualClock()
+    slack.enforce_rate_limit(per_second=3, per_channel_per_second=None, clock=clock)
+
+    burst = [post(client, f"C0CHAN00{n}") for n in range(4)]
+    clock.now += 0.34  # refills a little over one token
+    after_refill = post(client, "C0CHAN009")
+
+    assert burst == [(200, "", None)] * 3 + [(429, "ratelimited", "1")]
+    assert after_refill == (200, "", None)
+    assert limit_counts(slack) == (4, 1, 0)
+    assert slack.messages("C0CHAN003") == [], "a refused call posts nothing"
+
+
+def test_retry_after_is_whole_seconds_until_a_token_is_back(slack, client):
+    clock = ManualClock()
+    slack.enforce_rate_limit(per_second=0.25, per_channel_per_second=None, clock=clock)
+
+    first = post(client, "C0GENERAL1")
+    at_once = post(client, "C0GENERAL1")
+    clock.now += 1.0
+    a_second_later = post(client, "C0GENERAL1")
+    clock.now += 3.0
+    when_due = post(client, "C0GENERAL1")
+
+    assert first[0] == 200
+    assert at_once[2] == "4"
+    assert a_second_later[2] == "3"
+    assert when_due[0] == 200
+
+
+def test_one_post_per_second_into_one_channel_a_user_id_meaning_their_dm(slack, client):
+    clock = ManualClock()
+    slack.add_user("U0ALICE01", name="alice")
+    slack.add_user("U0BOB0001", name="bob")
+    slack.enforce_rate_limit(per_second=100, per_channel_per_second=1.0, clock=clock)
+
+    to_user = post(client, "U0ALICE01")
+    to_dm = post(client, "DU0ALICE01")
+    to_someone_else = post(client, "U0BOB0001")
+    clock.now += 0.5
+    half_a_second_later = post(client, "U0ALICE01")
+    clock.now += 0.5
+    a_second_later = post(client, "DU0ALICE01")
+
+    assert to_user[0] == 200
+    assert to_dm == (429, "ratelimited", "1")
+    assert to_someone_else[0] == 200
+    assert half_a_second_later == (429, "ratelimited", "1")
+    assert a_second_later[0] == 200
+    assert len(slack.messages("U0ALICE01")) == 2
+    assert limit_counts(slack) == (3, 2, 0)
+
+
+def test_injected_failures_are_load_balancer_5xx_that_post_nothing(slack, client):
+    slack.enforce_rate_limit(per_second=1, failure_rate=1.0)
+
+    answers = [post(client, "C0GENERAL1") for _ in range(4)]
+
+    assert [status for status, _, _ in answers] == [503, 502, 503, 500]
+    assert answers[0][1] == answers[2][1] == "service_unavailable"
+    assert all("non-JSON" in error for _, error, _ in (answers[1], answers[3]))
+    assert "internal_error" not in {error for _, error, _ in answers}, "that would mean 'maybe posted'"
+    assert slack.messages("C0GENERAL1") == []
+    assert limit_counts(slack) == (0, 0, 4), "a 5xx spends no token: 4 calls over a 1/s limit, no 429"
+
+
+def test_failures_follow_the_seed_and_the_rest_is_posted(client):
+    def statuses(seed: int) -> list[int]:
+        with FakeSlackApi() as fake:
+            seeded = WebClient(token=fake.bot_token, base_url=fake.base_url, retry_handlers=[])
+            fake.enforce_rate_limit(per_second=1000, failure_rate=0.5, seed=seed)
+            got = [post(seeded, f"C0CHAN{n:03d}")[0] for n in range(20)]
+            posted = sum(len(fake.messages(f"C0CHAN{n:03d}")) for n in range(20))
+            assert limit_counts(fake) == (posted, 0, 20 - posted)
+        return got
+
+    first = statuses(seed=7)
+
+    assert statuses(seed=7) == first
+    assert 200 in first
+    assert set(first) - {200} <= {500, 502, 503}
+    assert set(first) != {200}
+
+
+def test_scripts_other_methods_and_bad_tokens_bypass_the_limit(slack, client):
+    clock = ManualClock()
+    slack.enforce_rate_limit(per_second=1, clock=clock)
+    stranger = WebClient(token="xoxb-wrong", base_url=slack.base_url, retry_handlers=[])
+
+    assert post(client, "C0GENERAL1")[0] == 200
+    slack.script("chat.postMessage", ok(channel="C0GENERAL1", ts="1.000001"))
+    assert post(client, "C0GENERAL1")[0] == 200, "a scripted answer wins"
+    assert client.auth_test()["ok"] is True
+    assert post(stranger, "C0GENERAL1")[1] == "invalid_auth", "authentication comes first"
+    assert post(client, "C0GENERAL1")[0] == 429
+    slack.stop_rate_limit()
+    assert post(client, "C0GENERAL1")[0] == 200
+    assert limit_counts(slack) == (0, 0, 0), "stopping forgets the counts"
+
+
+def test_concurrent_posts_never_exceed_the_bucket(slack, client):
+    slack.enforce_rate_limit(per_second=50, per_channel_per_second=None, clock=ManualClock())
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def sender(worker: int) -> None:
+        for n in range(20):
+            status = post(client, f"C0W{worker}N{n:03d}")[0]
+            with lock:
+                results.append(status)
+
+    # Four at a time: the fake's listen backlog is small, and a refused SYN costs a 1 s retransmit.
+    threads = [threading.Thread(target=sender, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert sorted(results) == [200] * 50 + [429] * 30
+    assert limit_counts(slack) == (50, 30, 0)
+    assert sum(len(slack.messages(call.args["channel"])) for call in slack.calls_to("chat.postMessage")) == 50
