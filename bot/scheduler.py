@@ -28,21 +28,29 @@ class Planner:
     run: Callable[[], object]
 
 
-def run_guarded(name: str, job: Callable[[], object]) -> bool:
-    """Run one job, logging a failure instead of raising, so the next job and tick still happen."""
+def run_guarded(name: str, job: Callable[[], object]) -> object | None:
+    """Run one job and return its result, logging a failure instead of raising (None then),
+    so the next job and tick still happen."""
     try:
-        job()
+        return job()
     except Exception:
         logger.exception("Scheduled job %r failed; it runs again at the next tick", name)
-        return False
-    return True
+        return None
 
 
 def tick(*, planners: Sequence[Planner], dispatch: Callable[[], object]) -> None:
-    """One round: every planner (each on its own), then one dispatcher run."""
-    for planner in planners:
-        run_guarded(planner.name, planner.run)
-    run_guarded("dispatcher", dispatch)
+    """Every planner (each on its own), then a dispatcher run; again at once while a backlog remains.
+
+    A dispatcher run stops at its time budget so that planners keep running during a large
+    fan-out; when it stops with messages still due, the next round starts without waiting
+    for the next tick.
+    """
+    while True:
+        for planner in planners:
+            run_guarded(planner.name, planner.run)
+        report = run_guarded("dispatcher", dispatch)
+        if not getattr(report, "more_due", False):
+            return
 
 
 def build_scheduler(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery.dispatcher import Dispatcher, DispatcherConfig, DispatchReport
@@ -47,8 +48,16 @@ class Clock:
 def make_dispatcher(
     uow_factory, fake: FakeSlackApi, *, config: DispatcherConfig = FAST, clock=None
 ) -> Dispatcher:
+    """The real dispatcher against the fake Slack.
+
+    With a simulated `clock`, time only moves when the test moves it, so a run must not
+    wait (in real time) for a retry to become due: its budget is cut to a blink.
+    """
     client = build_delivery_client(token=fake.bot_token, base_url=fake.base_url)
-    kwargs = {"clock": clock} if clock is not None else {}
+    kwargs = {}
+    if clock is not None:
+        kwargs["clock"] = clock
+        config = replace(config, run_budget_seconds=0.2)
     return Dispatcher(uow_factory=uow_factory, client_for=lambda _team: client, config=config, **kwargs)
 
 

@@ -49,6 +49,10 @@ READ_HISTORY = "conversations.history"
 TIER_3_RATE = 50 / 60
 # Slack allows about one message per second into one conversation.
 PER_CHANNEL_SPACING_SECONDS = 1.0
+# A failure that certainly posted nothing (503, a refused connection) is retried once in place
+# after a short pause, before falling back to the stored backoff.
+IN_PLACE_RETRIES = 1
+IN_PLACE_RETRY_PAUSE_SECONDS = (0.5, 1.0)
 # A worker starts a send only if this much of its lease is left (or a quarter of a short lease).
 LEASE_SAFETY_SECONDS = 15.0
 
@@ -125,10 +129,15 @@ class DispatchReport:
     rate_limited: int = 0
     failed: int = 0
     released: int = 0
+    # The run's time budget ran out while messages were still due: run again at once.
+    more_due: bool = False
 
     def add(self, other: DispatchReport) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, value in vars(other).items():
+            if isinstance(value, bool):
+                setattr(self, name, getattr(self, name) or value)
+            else:
+                setattr(self, name, getattr(self, name) + value)
 
     @property
     def handled(self) -> int:
@@ -178,16 +187,22 @@ class Dispatcher:
             return self._limiters[key]
 
     def run_once(self) -> DispatchReport:
-        """Recover abandoned sends, then send what is due until nothing is left or the budget is spent."""
+        """Recover abandoned sends, then send what is due until nothing is left or the budget is spent.
+
+        A retry that becomes due before the budget ends is waited for, so a backlog's last
+        messages are not left for the next tick.
+        """
         report = DispatchReport()
         budget_ends = time.monotonic() + self._config.run_budget_seconds
         with ThreadPoolExecutor(max_workers=self._config.workers, thread_name_prefix="dispatch") as pool:
             for claim in (self._reclaim_expired, self._claim_due):
                 while time.monotonic() < budget_ends and not self._stopping.is_set():
                     batch = claim()
-                    if not batch:
+                    if batch:
+                        report.add(self._send_batch(pool, batch))
+                    elif claim is self._reclaim_expired or not self._wait_for_next_due(budget_ends):
                         break
-                    report.add(self._send_batch(pool, batch))
+            report.more_due = time.monotonic() >= budget_ends and not self._stopping.is_set()
         self._channel_next_send.clear()
         if report.handled:
             logger.info(
@@ -201,6 +216,19 @@ class Dispatcher:
                 report.released,
             )
         return report
+
+    def _wait_for_next_due(self, budget_ends: float) -> bool:
+        """Sleep until the next pending message is due, if that is within the budget; False otherwise."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            next_due = uow.outbox.next_attempt_after(now=now)
+        if next_due is None:
+            return False
+        wait = (next_due - now).total_seconds()
+        if time.monotonic() + wait >= budget_ends:
+            return False
+        self._stopping.wait(max(wait, 0.0))
+        return not self._stopping.is_set()
 
     def _reclaim_expired(self) -> list[ClaimedMessage]:
         return self._claim(expired=True)
@@ -261,24 +289,34 @@ class Dispatcher:
                     )
                     uow.commit()
             target = channel or message.recipient
-            method = POST_MESSAGE
-            limiter = self.limiter(team_id=message.team_id, method=POST_MESSAGE)
+        except SLACK_CALL_ERRORS as error:
+            return self._record_failure(message, failure=classify(error), method=method)
+        limiter = self.limiter(team_id=message.team_id, method=POST_MESSAGE)
+        retries_left = IN_PLACE_RETRIES
+        while True:
             if not limiter.acquire(deadline=self._lease_deadline(message)):
                 return self._release(message, wait=limiter.seconds_until_free())
             self._space_out(target)
-            response = client.chat_postMessage(
-                channel=target,
-                text=message.payload["text"],
-                blocks=message.payload.get("blocks"),
-                metadata=message_metadata(message.id),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            try:
+                response = client.chat_postMessage(
+                    channel=target,
+                    text=message.payload["text"],
+                    blocks=message.payload.get("blocks"),
+                    metadata=message_metadata(message.id),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except SLACK_CALL_ERRORS as error:
+                failure = classify(error)
+                if retries_left and failure.verdict is Verdict.RETRY and not failure.may_have_been_sent:
+                    # Nothing was posted: try once more right away rather than after the backlog.
+                    retries_left -= 1
+                    time.sleep(random.uniform(*IN_PLACE_RETRY_PAUSE_SECONDS))
+                    continue
+                return self._record_failure(message, failure=failure, method=POST_MESSAGE)
             limiter.on_success()
-        except SLACK_CALL_ERRORS as error:
-            return self._record_failure(message, failure=classify(error), method=method)
-        self._record_sent(message, channel_id=response["channel"], ts=response["ts"])
-        return "sent"
+            self._record_sent(message, channel_id=response["channel"], ts=response["ts"])
+            return "sent"
 
     def _open_conversation(self, client: WebClient, message: ClaimedMessage) -> str:
         self.limiter(team_id=message.team_id, method=OPEN_CONVERSATION).acquire()

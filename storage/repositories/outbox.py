@@ -73,10 +73,12 @@ class OutboxRepository:
         return self._session.scalars(statement).one_or_none()
 
     def claim_due(self, *, now: datetime, limit: int, lease: timedelta, token: str) -> list[OutboxMessage]:
-        """Claim up to `limit` due pending messages of installed workspaces, oldest first.
+        """Claim up to `limit` due pending messages of installed workspaces, earliest due first.
 
-        PostgreSQL skips rows another dispatcher has locked, so concurrent claims never
-        overlap; SQLite runs the single statement under its write lock.
+        Ordering by `due_at` (not by the retry time) keeps a retried message in its place in
+        line instead of sending it to the back of a large backlog. PostgreSQL skips rows
+        another dispatcher has locked, so concurrent claims never overlap; SQLite runs the
+        single statement under its write lock.
         """
         candidates = (
             select(OutboxMessage.id)
@@ -87,10 +89,21 @@ class OutboxRepository:
                     Workspace.team_id == OutboxMessage.team_id, Workspace.uninstalled_at.is_not(None)
                 ),
             )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
             .limit(limit)
         )
         return self._claim(candidates, now=now, lease=lease, token=token, verify=False)
+
+    def next_attempt_after(self, *, now: datetime) -> datetime | None:
+        """When the next pending message becomes due, if none is due now; None if nothing is pending."""
+        statement = select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            ~exists().where(
+                Workspace.team_id == OutboxMessage.team_id, Workspace.uninstalled_at.is_not(None)
+            ),
+        )
+        return self._session.scalar(statement)
 
     def reclaim_expired(
         self, *, now: datetime, limit: int, lease: timedelta, token: str
@@ -127,7 +140,7 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
         claimed = list(self._session.scalars(statement).all())
-        claimed.sort(key=lambda message: (message.next_attempt_at, message.id))
+        claimed.sort(key=lambda message: (message.due_at, message.id))
         return claimed
 
     def _update_claimed(self, *, message_id: int, claim_token: str, values: dict[str, Any]) -> bool:

@@ -188,3 +188,33 @@ def test_naive_due_times_and_empty_text_are_refused(uow_factory):
             outbox.enqueue(
                 uow, team_id=TEAM, recipient="U1AB", kind="t", dedupe_key="k", due_at=NOW, text="  "
             )
+
+
+def test_a_retried_message_keeps_its_place_in_line(uow_factory):
+    add(uow_factory, 1)
+    with uow_factory() as uow:
+        outbox.enqueue(
+            uow,
+            team_id=TEAM,
+            recipient="U0LATER1",
+            kind="t",
+            dedupe_key="later",
+            due_at=NOW + timedelta(seconds=1),
+            text="x",
+        )
+        uow.commit()
+    [first] = claim(uow_factory, limit=1, token="a" * 32)
+    with uow_factory() as uow:
+        uow.outbox.record_retry(
+            message_id=first.id,
+            claim_token="a" * 32,
+            retry_at=NOW + timedelta(seconds=5),
+            error="HTTP 503",
+            verify=False,
+            count_attempt=True,
+            at=NOW,
+        )
+        uow.commit()
+        assert uow.outbox.next_attempt_after(now=NOW + timedelta(seconds=2)) == NOW + timedelta(seconds=5)
+    [again] = claim(uow_factory, limit=1, now=NOW + timedelta(seconds=10))
+    assert again.id == first.id, "the earlier-due message goes first, retry or not"

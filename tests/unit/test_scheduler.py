@@ -71,3 +71,20 @@ def test_runs_never_overlap():
     finally:
         scheduler.shutdown(wait=True)
     assert overlaps == 0
+
+
+def test_a_tick_goes_on_at_once_while_the_dispatcher_reports_more_due():
+    class Report:
+        def __init__(self, more_due: bool) -> None:
+            self.more_due = more_due
+
+    reports = iter([Report(True), Report(True), Report(False)])
+    planned: list[int] = []
+    dispatched: list[int] = []
+
+    def dispatch():
+        dispatched.append(1)
+        return next(reports)
+
+    tick(planners=[Planner(name="plan", run=lambda: planned.append(1))], dispatch=dispatch)
+    assert (len(planned), len(dispatched)) == (3, 3), "planners keep running between rounds"
