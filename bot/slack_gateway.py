@@ -24,6 +24,17 @@ logger = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_SECONDS = 10
 
+# chat.postMessage refusals a person can fix (add the bot, pick another channel); nothing was posted.
+CHANNEL_POST_REFUSALS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+
+
+class ChannelPostRefusedError(Exception):
+    """Slack would not post in a channel for a reason the caller can explain; `error` is Slack's code."""
+
+    def __init__(self, *, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
 
 @dataclass(frozen=True, kw_only=True)
 class SlackUser:
@@ -108,3 +119,27 @@ class SlackGateway:
 
     def post_message(self, *, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         self._client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+    def post_to_channel(
+        self, *, channel_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> str:
+        """Post in a channel now and return the message's ts.
+
+        Refusals a person can fix (CHANNEL_POST_REFUSALS) raise ChannelPostRefusedError; rate
+        limits, 5xx and network failures that outlast the client's retries raise
+        SlackUnavailableError; anything else (a bug, such as invalid_blocks) propagates.
+        """
+        try:
+            response = self._client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "")
+            if code in CHANNEL_POST_REFUSALS:
+                raise ChannelPostRefusedError(error=code) from error
+            if code == "ratelimited" or error.response.status_code >= 500:
+                logger.warning("chat.postMessage to a channel failed: %s", code)
+                raise SlackUnavailableError() from error
+            raise
+        except (SlackClientError, OSError) as error:
+            logger.warning("chat.postMessage could not reach Slack: %s", type(error).__name__)
+            raise SlackUnavailableError() from error
+        return str(response.get("ts") or "")
