@@ -37,7 +37,14 @@ class Usage:
         return self.syntax.split()[0]
 
 
-MENTOR_USAGE: tuple[Usage, ...] = (Usage(syntax="help", summary="Show this help."),)
+MENTOR_USAGE: tuple[Usage, ...] = (
+    Usage(syntax="help", summary="Show this help."),
+    Usage(
+        syntax="join",
+        summary="Join the current cohort: opens a short survey about skills "
+        "(you can edit it until pairs are made).",
+    ),
+)
 
 ADMIN_USAGE: tuple[Usage, ...] = (
     Usage(syntax="help", summary="Show the admin commands."),
@@ -53,6 +60,11 @@ ADMIN_USAGE: tuple[Usage, ...] = (
     Usage(syntax="skills rename KEY NAME", summary="Rename a skill; answers already given follow it."),
     Usage(syntax="skills retire KEY", summary="Stop offering a skill; answers already given keep it."),
     Usage(syntax="skills restore KEY", summary="Offer a retired skill again."),
+    Usage(
+        syntax="invite @person...",
+        summary="Invite executives to the current cohort: each gets a DM with the survey (up to 50 at once).",
+    ),
+    Usage(syntax="announce #channel", summary="Post the call to join in a channel and open enrolment."),
 )
 
 

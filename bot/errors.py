@@ -83,3 +83,138 @@ class CohortStateError(UserFacingError):
             f"The cohort is {current}, so it cannot become {requested}: a cohort goes from draft to "
             "enrolling to active to closed, one step at a time."
         )
+
+
+# ---- invitations and announcements ----------------------------------------------------------
+
+
+class CohortNotOpenForEnrolmentError(UserFacingError):
+    """Invitations and enrolment calls are for a cohort in draft or enrolling, not one already running."""
+
+    def __init__(self, *, name: str, state: str) -> None:
+        super().__init__(
+            f"*{_escaped(name)}* is {state}, so its enrolment is over: invitations and enrolment calls are "
+            "for a cohort in draft or enrolling. `/mentor-admin cohort` shows it; once it is closed, "
+            "`/mentor-admin cohort new` starts the next one."
+        )
+
+
+class TooManyInviteesError(UserFacingError):
+    """One command invites a bounded number of people, so its answer comes back quickly."""
+
+    def __init__(self, *, count: int, limit: int) -> None:
+        super().__init__(
+            f"That names {count} people, and I invite at most {limit} at a time, so nobody was invited. "
+            "Split them over a few commands; inviting someone twice is harmless."
+        )
+        self.count = count
+        self.limit = limit
+
+
+class ChannelUnavailableError(UserFacingError):
+    """Slack would not post the enrolment call in a channel; says how to fix it. Nothing was posted."""
+
+    def __init__(self, *, channel_id: str, reason: str) -> None:
+        channel = f"<#{channel_id}>"
+        add_me = (
+            f"Open {channel}, type `/invite @Reverse Mentoring` there, then run `/mentor-admin announce` "
+            "with the channel again."
+        )
+        if reason == "not_in_channel":
+            text = f"I am not a member of {channel}, so I could not post there. {add_me}"
+        elif reason == "is_archived":
+            text = (
+                f"{channel} is archived, so nobody would see the call and I posted nothing. Pick an active "
+                "channel and run `/mentor-admin announce #channel` again."
+            )
+        elif reason == "restricted_action":
+            text = (
+                f"Slack does not let me post in {channel}: only some people may post there. Pick another "
+                "channel, or ask a workspace admin to let apps post there."
+            )
+        else:
+            text = (
+                f"I cannot see {channel}: I am not in it (private channels need an invitation too), or it "
+                f"no longer exists. {add_me}"
+            )
+        super().__init__(text)
+        self.reason = reason
+
+
+# ---- enrolment and the survey ---------------------------------------------------------------
+
+
+class NothingToJoinError(UserFacingError):
+    """Someone wants to join, and the workspace has no cohort open."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "There is no mentoring program to join right now. The program admins will announce "
+            "the next one, and you can join then."
+        )
+
+
+class EnrolmentNotOpenError(UserFacingError):
+    """The cohort is still a draft: only the executives it invited may answer yet."""
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            f"Enrolment for *{_escaped(name)}* has not opened yet. The program admins will announce "
+            "it soon, and you can join then."
+        )
+
+
+class SurveyLockedError(UserFacingError):
+    """Answers are frozen once pairs are made: matching used them."""
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            f"Pairs have been made for *{_escaped(name)}*, and answers are locked once pairs are made. "
+            "If something important changed, tell a program admin."
+        )
+
+
+class LeftProgramError(UserFacingError):
+    """The person left the cohort; rejoining is an admin's decision."""
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            f"You left *{_escaped(name)}*, so the survey is closed for you. If you would like to take "
+            "part again, ask a program admin."
+        )
+
+
+class SurveyGoneError(UserFacingError):
+    """A survey form or button names a cohort that is not the current one (closed, replaced, or forged)."""
+
+    def __init__(self, *, submitted: bool = False) -> None:
+        outcome = "so I saved nothing" if submitted else "so there is nothing to answer here"
+        super().__init__(
+            f"This survey belongs to a program that has ended or been replaced, {outcome}. "
+            "`/mentor join` opens the current one, if there is one."
+        )
+
+
+class SurveyRoleChangedError(UserFacingError):
+    """The form was opened for one role and the person now has another in the cohort."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Your place in the program changed since this form was opened, so I saved nothing. "
+            "Please open the survey again: `/mentor join`."
+        )
+
+
+class CannotJoinError(UserFacingError):
+    """Bots and deactivated accounts cannot take part."""
+
+    def __init__(self) -> None:
+        super().__init__("Only active members of this Slack workspace can join the mentoring program.")
+
+
+class SurveyAnswersError(UserFacingError):
+    """Answers the service refused right before saving; `field_errors` is keyed by input block_id."""
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        super().__init__("I could not save your answers: " + " ".join(field_errors.values()))
+        self.field_errors = field_errors

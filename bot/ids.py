@@ -57,3 +57,5 @@ class CallbackId(enum.StrEnum):
     COHORT_MODAL = "cohort_modal"
     COHORT_NOTICE_MODAL = "cohort_notice_modal"
     SURVEY_MODAL = "survey_modal"
+    # What the survey modal turns into after a submit (saved, or refused for a reason no answer fixes).
+    SURVEY_NOTICE_MODAL = "survey_notice_modal"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import admin_command, cohort, errors, home, lifecycle, mentor_command
+from handlers import admin_command, cohort, errors, home, lifecycle, mentor_command, survey
 from handlers.deps import HandlerDeps
 
 
@@ -20,3 +20,4 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     cohort.register(app, deps)
     home.register(app, deps)
     lifecycle.register(app, deps)
+    survey.register(app, deps)

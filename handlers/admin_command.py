@@ -14,6 +14,7 @@ from bot.views.help import admin_help_message
 from bot.views.status import admin_status_message
 from handlers.cohort import show_cohort
 from handlers.deps import HandlerDeps
+from handlers.invitations import announce_enrolment, invite_executives
 from handlers.routing import Subcommand, route_subcommand
 from handlers.skills import manage_skills
 
@@ -39,6 +40,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": show_status,
     "cohort": show_cohort,
     "skills": manage_skills,
+    "invite": invite_executives,
+    "announce": announce_enrolment,
 }
 
 

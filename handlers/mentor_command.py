@@ -6,24 +6,30 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.commands import MENTOR_COMMAND, MENTOR_USAGE
 from bot.views.help import mentor_help_message
 from handlers.deps import HandlerDeps
 from handlers.routing import Subcommand, route_subcommand
+from handlers.survey import join
 
 
 def show_help(*, respond: Respond, **_: Any) -> None:
     respond(response_type="ephemeral", **mentor_help_message())
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {"": show_help, "help": show_help}
+SUBCOMMANDS: dict[str, Subcommand] = {"": show_help, "help": show_help, "join": join}
 
 
-def handle_mentor_command(ack: Ack, command: dict[str, Any], respond: Respond, *, deps: HandlerDeps) -> None:
+def handle_mentor_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, *, deps: HandlerDeps
+) -> None:
     """Ack at once (Slack gives us 3 seconds), then answer through the response_url."""
     ack()
-    route_subcommand(command=command, table=SUBCOMMANDS, usage=MENTOR_USAGE, respond=respond, deps=deps)
+    route_subcommand(
+        command=command, table=SUBCOMMANDS, usage=MENTOR_USAGE, respond=respond, deps=deps, client=client
+    )
 
 
 def register(app: App, deps: HandlerDeps) -> None:
