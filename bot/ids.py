@@ -23,6 +23,12 @@ class ActionId(enum.StrEnum):
     OPEN_SURVEY = "open_survey"
     # Every input of the survey modal (block ids tell them apart).
     SURVEY_FIELD = "survey_field"
+    # Self-service buttons (Home tab and messages); their value is the cohort id.
+    PAUSE = "pause_participation"
+    RESUME = "resume_participation"
+    LEAVE = "leave_program"
+    # The leave confirmation modal's "also delete my data" checkbox.
+    LEAVE_DELETE_DATA = "leave_delete_data"
 
 
 class BlockId(enum.StrEnum):
@@ -57,5 +63,6 @@ class CallbackId(enum.StrEnum):
     COHORT_MODAL = "cohort_modal"
     COHORT_NOTICE_MODAL = "cohort_notice_modal"
     SURVEY_MODAL = "survey_modal"
+    LEAVE_MODAL = "leave_modal"
     # What the survey modal turns into after a submit (saved, or refused for a reason no answer fixes).
     SURVEY_NOTICE_MODAL = "survey_notice_modal"
