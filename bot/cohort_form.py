@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
+from bot.forms import FormReader, InvalidInputError
 from bot.ids import ActionId, BlockId
 from bot.local_time import SendWindow
 
@@ -140,17 +141,9 @@ def parse_cohort_form(
     rule that a new cohort cannot start in the past; when editing, the service decides,
     because only it knows the saved start date.
     """
-    values = state_values if isinstance(state_values, Mapping) else {}
-    errors: dict[BlockId, str] = {}
-
-    def read(block_id: BlockId, parse: Callable[[Mapping[str, Any]], Any]) -> Any:
-        element = values.get(block_id)
-        element = element.get(ActionId.COHORT_FIELD) if isinstance(element, Mapping) else None
-        try:
-            return parse(element if isinstance(element, Mapping) else {})
-        except _InvalidValueError as problem:
-            errors[block_id] = problem.message
-            return None
+    form = FormReader(state_values, action_id=ActionId.COHORT_FIELD)
+    read = form.read
+    errors = form.errors
 
     name = read(BlockId.COHORT_NAME, _parse_name)
     start_date = read(
@@ -208,12 +201,6 @@ def errors_by_block(field_errors: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-class _InvalidValueError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def clean_name(raw: str) -> str:
     """The name as it will be stored: NFC-normalised, whitespace runs (newlines too) made one space."""
     return " ".join(unicodedata.normalize("NFC", raw).split())
@@ -236,24 +223,24 @@ def _parse_name(element: Mapping[str, Any]) -> str:
     name = clean_name(raw) if isinstance(raw, str) else ""
     problem = _name_problem(name)
     if problem:
-        raise _InvalidValueError(problem)
+        raise InvalidInputError(problem)
     return name
 
 
 def _parse_start_date(element: Mapping[str, Any], *, today: date, creating: bool) -> date:
     raw = element.get("selected_date")
     if raw is None or raw == "":
-        raise _InvalidValueError("Pick the day the program starts.")
+        raise InvalidInputError("Pick the day the program starts.")
     if not isinstance(raw, str) or not _ISO_DATE.match(raw):
-        raise _InvalidValueError("Pick the start date from the calendar.")
+        raise InvalidInputError("Pick the start date from the calendar.")
     try:
         start = date.fromisoformat(raw)
     except ValueError:
-        raise _InvalidValueError("Pick the start date from the calendar.") from None
+        raise InvalidInputError("Pick the start date from the calendar.") from None
     if creating and start < earliest_start_date(today):
-        raise _InvalidValueError(f"{start:%d %b %Y} is in the past; pick today or a later day.")
+        raise InvalidInputError(f"{start:%d %b %Y} is in the past; pick today or a later day.")
     if start > today + START_DATE_MAX_AHEAD:
-        raise _InvalidValueError("Pick a start date within the next year.")
+        raise InvalidInputError("Pick a start date within the next year.")
     return start
 
 
@@ -264,13 +251,13 @@ def _weeks_message() -> str:
 def _parse_weeks(element: Mapping[str, Any]) -> int:
     raw = element.get("value")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise _InvalidValueError(f"Enter the length in weeks ({WEEKS_MIN} to {WEEKS_MAX}).")
+        raise InvalidInputError(f"Enter the length in weeks ({WEEKS_MIN} to {WEEKS_MAX}).")
     text = str(raw).strip() if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
     if not _WHOLE_NUMBER.match(text):
-        raise _InvalidValueError(_weeks_message())
+        raise InvalidInputError(_weeks_message())
     weeks = int(text)
     if not WEEKS_MIN <= weeks <= WEEKS_MAX:
-        raise _InvalidValueError(_weeks_message())
+        raise InvalidInputError(_weeks_message())
     return weeks
 
 
@@ -287,12 +274,12 @@ def _parse_choice(
 ) -> int:
     value = _selected_value(element)
     if value is None:
-        raise _InvalidValueError(missing)
+        raise InvalidInputError(missing)
     by_value = {str(choice): choice for choice in choices}
     if value not in by_value:
         if weekday and value in {str(day) for day in range(5, 7)}:
-            raise _InvalidValueError("Check-ins go out on weekdays only here; choose Monday to Friday.")
-        raise _InvalidValueError("Choose one of the options in the list.")
+            raise InvalidInputError("Check-ins go out on weekdays only here; choose Monday to Friday.")
+        raise InvalidInputError("Choose one of the options in the list.")
     return by_value[value]
 
 
@@ -300,10 +287,10 @@ def _parse_hour(element: Mapping[str, Any], window: SendWindow) -> int:
     choices = hour_choices(window)
     value = _selected_value(element)
     if value is None:
-        raise _InvalidValueError("Choose the check-in hour.")
+        raise InvalidInputError("Choose the check-in hour.")
     by_value = {str(hour): hour for hour in choices}
     if value not in by_value:
-        raise _InvalidValueError(
+        raise InvalidInputError(
             f"Choose an hour from {format_hour(choices[0])} to {format_hour(choices[-1])}: "
             "messages only go out during working hours."
         )
@@ -313,8 +300,8 @@ def _parse_hour(element: Mapping[str, Any], window: SendWindow) -> int:
 def _parse_rules(element: Mapping[str, Any]) -> bool:
     selected = element.get("selected_options") or []
     if not isinstance(selected, list):
-        raise _InvalidValueError("Use the checkbox to choose the pairing rules.")
+        raise InvalidInputError("Use the checkbox to choose the pairing rules.")
     values = [option.get("value") if isinstance(option, Mapping) else None for option in selected]
     if any(value != ALLOW_SAME_DEPARTMENT for value in values):
-        raise _InvalidValueError("Use the checkbox to choose the pairing rules.")
+        raise InvalidInputError("Use the checkbox to choose the pairing rules.")
     return bool(values)

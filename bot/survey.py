@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.forms import FormReader, InvalidInputError
 from bot.ids import ActionId, BlockId
 from bot.skills import EMPLOYEE, EXECUTIVE
 
@@ -98,17 +99,9 @@ def parse_survey(
     `state_values` is the view's `state.values` as Slack sends it; anything missing or of
     the wrong shape is reported next to the input it belongs to.
     """
-    values = state_values if isinstance(state_values, Mapping) else {}
-    errors: dict[str, str] = {}
-
-    def read(block_id: BlockId, parse: Callable[[Mapping[str, Any]], Any]) -> Any:
-        element = values.get(block_id)
-        element = element.get(ActionId.SURVEY_FIELD) if isinstance(element, Mapping) else None
-        try:
-            return parse(element if isinstance(element, Mapping) else {})
-        except _InvalidAnswerError as problem:
-            errors[str(block_id)] = problem.message
-            return None
+    form = FormReader(state_values, action_id=ActionId.SURVEY_FIELD)
+    read = form.read
+    errors = form.errors
 
     share = read(
         BlockId.SURVEY_SKILLS_SHARE,
@@ -181,12 +174,6 @@ def clean_goals(raw: str) -> str:
 _NOT_OFFERED = "One of these skills is no longer offered. Please pick again from the list."
 
 
-class _InvalidAnswerError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def _missing_share(role: str) -> str:
     if role == EXECUTIVE:
         return "Pick at least one thing you can share back, for example leadership or strategy."
@@ -202,18 +189,18 @@ def _missing_learn(role: str) -> str:
 def _parse_skills(element: Mapping[str, Any], *, offered: Collection[int], missing: str) -> tuple[int, ...]:
     selected = element.get("selected_options")
     if selected is None or selected == []:
-        raise _InvalidAnswerError(missing)
+        raise InvalidInputError(missing)
     if not isinstance(selected, list):
-        raise _InvalidAnswerError("Pick skills from the list.")
+        raise InvalidInputError("Pick skills from the list.")
     chosen: dict[int, None] = {}
     for option in selected:
         value = option.get("value") if isinstance(option, Mapping) else None
         skill_id = _database_id(value)
         if skill_id is None or skill_id not in offered:
-            raise _InvalidAnswerError(_NOT_OFFERED)
+            raise InvalidInputError(_NOT_OFFERED)
         chosen[skill_id] = None
     if len(chosen) > SKILLS_MAX:
-        raise _InvalidAnswerError(
+        raise InvalidInputError(
             f"Pick up to {SKILLS_MAX} skills (you picked {len(chosen)}): the ones that matter most to you."
         )
     return tuple(chosen)
@@ -234,22 +221,22 @@ def _text_value(element: Mapping[str, Any]) -> str:
 def _parse_department(element: Mapping[str, Any]) -> str:
     department = clean_department(_text_value(element))
     if not department:
-        raise _InvalidAnswerError("Tell us your department, for example “Marketing” or “Finance”.")
+        raise InvalidInputError("Tell us your department, for example “Marketing” or “Finance”.")
     if len(department) > DEPARTMENT_MAX_LENGTH:
-        raise _InvalidAnswerError(
+        raise InvalidInputError(
             f"Keep it to {DEPARTMENT_MAX_LENGTH} characters or fewer (this has {len(department)})."
         )
     if _BIDI_CONTROLS.search(department) or any(unicodedata.category(char) == "Cc" for char in department):
-        raise _InvalidAnswerError("This contains invisible control characters; type it again without them.")
+        raise InvalidInputError("This contains invisible control characters; type it again without them.")
     if not any(char.isalnum() for char in department):
-        raise _InvalidAnswerError("A department name needs at least one letter or digit.")
+        raise InvalidInputError("A department name needs at least one letter or digit.")
     return department
 
 
 def _parse_goals(element: Mapping[str, Any]) -> str | None:
     goals = clean_goals(_text_value(element))
     if len(goals) > GOALS_MAX_LENGTH:
-        raise _InvalidAnswerError(
+        raise InvalidInputError(
             f"Keep it to {GOALS_MAX_LENGTH} characters or fewer (this has {len(goals)}); "
             "a sentence or two is plenty."
         )
@@ -267,9 +254,9 @@ def _selected_value(element: Mapping[str, Any]) -> str | None:
 def _parse_meeting_format(element: Mapping[str, Any]) -> str:
     value = _selected_value(element)
     if value is None:
-        raise _InvalidAnswerError("Choose how you would like to meet: video, in person, or either.")
+        raise InvalidInputError("Choose how you would like to meet: video, in person, or either.")
     if value not in MEETING_FORMAT_LABELS:
-        raise _InvalidAnswerError("Choose one of the options: video, in person, or either.")
+        raise InvalidInputError("Choose one of the options: video, in person, or either.")
     return value
 
 
@@ -281,5 +268,5 @@ def _parse_capacity(element: Mapping[str, Any], *, maximum: int) -> int:
     value = _selected_value(element)
     number = _database_id(value)
     if number is None or not 1 <= number <= maximum:
-        raise _InvalidAnswerError(_capacity_message(maximum))
+        raise InvalidInputError(_capacity_message(maximum))
     return number
