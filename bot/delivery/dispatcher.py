@@ -49,10 +49,9 @@ READ_HISTORY = "conversations.history"
 TIER_3_RATE = 50 / 60
 # Slack allows about one message per second into one conversation.
 PER_CHANNEL_SPACING_SECONDS = 1.0
-# A failure that certainly posted nothing (503, a refused connection) is retried once in place
-# after a short pause, before falling back to the stored backoff.
-IN_PLACE_RETRIES = 1
-IN_PLACE_RETRY_PAUSE_SECONDS = (0.5, 1.0)
+# A first failure that certainly posted nothing (503, a refused connection) is retried after a
+# short pause rather than the full backoff: most such failures are momentary.
+FIRST_RETRY_PAUSE_SECONDS = (0.5, 1.0)
 # A worker starts a send only if this much of its lease is left (or a quarter of a short lease).
 LEASE_SAFETY_SECONDS = 15.0
 
@@ -289,34 +288,24 @@ class Dispatcher:
                     )
                     uow.commit()
             target = channel or message.recipient
-        except SLACK_CALL_ERRORS as error:
-            return self._record_failure(message, failure=classify(error), method=method)
-        limiter = self.limiter(team_id=message.team_id, method=POST_MESSAGE)
-        retries_left = IN_PLACE_RETRIES
-        while True:
+            method = POST_MESSAGE
+            limiter = self.limiter(team_id=message.team_id, method=POST_MESSAGE)
             if not limiter.acquire(deadline=self._lease_deadline(message)):
                 return self._release(message, wait=limiter.seconds_until_free())
             self._space_out(target)
-            try:
-                response = client.chat_postMessage(
-                    channel=target,
-                    text=message.payload["text"],
-                    blocks=message.payload.get("blocks"),
-                    metadata=message_metadata(message.id),
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-            except SLACK_CALL_ERRORS as error:
-                failure = classify(error)
-                if retries_left and failure.verdict is Verdict.RETRY and not failure.may_have_been_sent:
-                    # Nothing was posted: try once more right away rather than after the backlog.
-                    retries_left -= 1
-                    time.sleep(random.uniform(*IN_PLACE_RETRY_PAUSE_SECONDS))
-                    continue
-                return self._record_failure(message, failure=failure, method=POST_MESSAGE)
+            response = client.chat_postMessage(
+                channel=target,
+                text=message.payload["text"],
+                blocks=message.payload.get("blocks"),
+                metadata=message_metadata(message.id),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
             limiter.on_success()
-            self._record_sent(message, channel_id=response["channel"], ts=response["ts"])
-            return "sent"
+        except SLACK_CALL_ERRORS as error:
+            return self._record_failure(message, failure=classify(error), method=method)
+        self._record_sent(message, channel_id=response["channel"], ts=response["ts"])
+        return "sent"
 
     def _open_conversation(self, client: WebClient, message: ClaimedMessage) -> str:
         self.limiter(team_id=message.team_id, method=OPEN_CONVERSATION).acquire()
@@ -404,8 +393,12 @@ class Dispatcher:
             if message.attempts >= config.max_attempts:
                 reason = f"gave up after {message.attempts} attempts: {failure.reason}"
                 return self._fail(message, reason=reason)
-            backoff = min(config.retry_cap, config.retry_base * 2 ** (message.attempts - 1))
-            retry_at = now + backoff * random.uniform(0.8, 1.2)
+            if message.attempts == 1 and not failure.may_have_been_sent:
+                backoff = timedelta(seconds=random.uniform(*FIRST_RETRY_PAUSE_SECONDS))
+            else:
+                exponent = message.attempts - (1 if failure.may_have_been_sent else 2)
+                backoff = min(config.retry_cap, config.retry_base * 2**exponent) * random.uniform(0.8, 1.2)
+            retry_at = now + backoff
             logger.info("Outbox message %d: %s; retrying in %s", message.id, failure.reason, retry_at - now)
             return self._retry(message, failure, retry_at=retry_at, count=True)
         return self._fail(
