@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Person
+from storage.models import Pairing, PairingState, Person
 
 
 class PersonRepository:
@@ -61,3 +61,21 @@ class PersonRepository:
             person.unreachable_reason = reason
             person.unreachable_at = at
         return person
+
+    def active_partner(self, *, cohort_id: int, person_id: int) -> Person | None:
+        """The other member of the person's active pairing in the cohort, or None (for the Home tab)."""
+        statement = (
+            select(Pairing)
+            .where(
+                Pairing.cohort_id == cohort_id,
+                Pairing.state == PairingState.ACTIVE,
+                or_(Pairing.employee_id == person_id, Pairing.executive_id == person_id),
+            )
+            .order_by(Pairing.id)
+            .limit(1)
+        )
+        pairing = self._session.scalars(statement).first()
+        if pairing is None:
+            return None
+        partner_id = pairing.executive_id if pairing.employee_id == person_id else pairing.employee_id
+        return self._session.get(Person, partner_id)
