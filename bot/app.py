@@ -53,6 +53,7 @@ def create_app(
             workspace_admins_count=settings.workspace_admins_are_mentor_admins,
         ),
         send_window=settings.send_window,
+        default_timezone=settings.default_timezone,
     )
     register_all(app, deps)
     return app

@@ -44,6 +44,13 @@ MENTOR_USAGE: tuple[Usage, ...] = (
         summary="Join the current cohort: opens a short survey about skills "
         "(you can edit it until pairs are made).",
     ),
+    Usage(syntax="status", summary="Where you stand: your state, your partner, and your next check-in."),
+    Usage(syntax="pause [weeks]", summary="Take a break from check-ins for 1 to 12 weeks (2 if not given)."),
+    Usage(syntax="resume", summary="End your break now."),
+    Usage(
+        syntax="leave",
+        summary="Leave the program (asks to confirm; you can also have everything you answered deleted).",
+    ),
 )
 
 ADMIN_USAGE: tuple[Usage, ...] = (

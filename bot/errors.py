@@ -218,3 +218,66 @@ class SurveyAnswersError(UserFacingError):
     def __init__(self, field_errors: dict[str, str]) -> None:
         super().__init__("I could not save your answers: " + " ".join(field_errors.values()))
         self.field_errors = field_errors
+
+
+# ---- self-service: pause, resume, leave -----------------------------------------------------
+
+
+class NotEnrolledError(UserFacingError):
+    """Pause, resume or leave from someone who is not in the current cohort (or when there is none)."""
+
+    def __init__(self, *, name: str | None) -> None:
+        where = f"*{_escaped(name)}*" if name else "a mentoring program right now"
+        super().__init__(
+            f"You are not taking part in {where}, so there is nothing to pause, resume or leave. "
+            "`/mentor join` lets you join when enrolment is open."
+        )
+
+
+class AlreadyPausedError(UserFacingError):
+    """A second pause: say until when the first one runs."""
+
+    def __init__(self, *, until: str) -> None:
+        super().__init__(
+            f"You are already on a break until {until}. `/mentor resume` ends it now; to change its "
+            "length, resume and then pause again (`/mentor pause 1` to `/mentor pause 12` weeks)."
+        )
+
+
+class NotPausedError(UserFacingError):
+    """Resume from someone who is not on a break."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You are not on a break, so there is nothing to resume. `/mentor status` shows where you are."
+        )
+
+
+class AlreadyLeftError(UserFacingError):
+    """Pause, resume or leave from someone who has left the cohort."""
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            f"You have already left *{_escaped(name)}*. If you would like to take part again, "
+            "ask a program admin."
+        )
+
+
+class PauseWeeksError(UserFacingError):
+    """`/mentor pause` with a length that is not a whole number of weeks from 1 to 12."""
+
+    def __init__(self, *, typed: str, minimum: int, maximum: int, default: int) -> None:
+        super().__init__(
+            f"I could not read `{typed}` as a number of weeks. A break lasts {minimum} to {maximum} weeks: "
+            f"for example `/mentor pause 3`; `/mentor pause` alone pauses for {default} weeks."
+        )
+
+
+class ParticipationGoneError(UserFacingError):
+    """A pause, resume or leave button (or form) of a cohort that is no longer the current one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This button belongs to a program that has ended or been replaced, so I changed nothing. "
+            "`/mentor status` shows where you are now."
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import admin_command, cohort, errors, home, lifecycle, mentor_command, survey
+from handlers import admin_command, cohort, errors, home, lifecycle, mentor_command, participation, survey
 from handlers.deps import HandlerDeps
 
 
@@ -21,3 +21,4 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     home.register(app, deps)
     lifecycle.register(app, deps)
     survey.register(app, deps)
+    participation.register(app, deps)

@@ -20,6 +20,8 @@ class HandlerDeps:
     admin_policy: AdminPolicy
     # When DMs may go out: check-in days and hours offered in the cohort form stay inside it.
     send_window: SendWindow = field(default_factory=SendWindow)
+    # The zone for people whose Slack profile has none (DEFAULT_TIMEZONE).
+    default_timezone: str = "UTC"
 
     def gateway(self, client: WebClient) -> SlackGateway:
         """Wrap the per-request client Bolt hands a listener (it carries that workspace's token)."""

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.commands import MENTOR_COMMAND, MENTOR_USAGE
 from bot.views.help import mentor_help_message
 from handlers.deps import HandlerDeps
+from handlers.participation import leave, pause, resume, status
 from handlers.routing import Subcommand, route_subcommand
 from handlers.survey import join
 
@@ -19,7 +20,15 @@ def show_help(*, respond: Respond, **_: Any) -> None:
     respond(response_type="ephemeral", **mentor_help_message())
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {"": show_help, "help": show_help, "join": join}
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "": show_help,
+    "help": show_help,
+    "join": join,
+    "status": status,
+    "pause": pause,
+    "resume": resume,
+    "leave": leave,
+}
 
 
 def handle_mentor_command(

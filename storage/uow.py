@@ -24,6 +24,7 @@ from storage.repositories import (
     EnrollmentRepository,
     OutboxRepository,
     PersonRepository,
+    PrivacyRepository,
     SkillRepository,
     WorkspaceRepository,
 )
@@ -41,6 +42,7 @@ class _Active:
         self.outbox = OutboxRepository(session=session)
         self.skills = SkillRepository(session=session)
         self.audit = AuditRepository(session=session)
+        self.privacy = PrivacyRepository(session=session)
 
 
 class UnitOfWork:
@@ -115,6 +117,10 @@ class UnitOfWork:
     @property
     def audit(self) -> AuditRepository:
         return self._current().audit
+
+    @property
+    def privacy(self) -> PrivacyRepository:
+        return self._current().privacy
 
     def _current(self) -> _Active:
         if self._active is None:

@@ -8,6 +8,7 @@ from storage.repositories.cohort import CohortRepository
 from storage.repositories.enrollment import EnrollmentRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.person import PersonRepository
+from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.skill import SkillRepository
 from storage.repositories.workspace import WorkspaceRepository
 
@@ -17,6 +18,7 @@ __all__ = [
     "EnrollmentRepository",
     "OutboxRepository",
     "PersonRepository",
+    "PrivacyRepository",
     "SkillRepository",
     "WorkspaceRepository",
 ]

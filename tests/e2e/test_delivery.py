@@ -371,7 +371,9 @@ def test_a_run_waits_for_a_retry_that_becomes_due_within_its_budget(uow_factory,
     fake_slack.script("chat.postMessage", failure, failure)
     enqueue(uow_factory, users)
     report = make_dispatcher(uow_factory, fake_slack).run_once()
-    assert (report.retried, report.sent) == (2, 1), "the backlog's last retries are not left for the next tick"
+    assert (report.retried, report.sent) == (2, 1), (
+        "the backlog's last retries are not left for the next tick"
+    )
     assert report.more_due is False
     assert statuses(uow_factory) == {OutboxStatus.SENT: 1}
 
