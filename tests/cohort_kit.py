@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.cohort_form import CohortFields
 from bot.ids import ActionId, BlockId
+from bot.services import cohorts
+from bot.services.cohorts import CohortRecord
+from storage.models import CohortState
+from tests.conftest import ADMIN_USER_ID
 from tests.fakes.slack_requests import checkboxes_value, plain_text_value, static_select_value
 
 _KEEP: Any = object()
@@ -91,3 +96,28 @@ def values_from_modal(view: dict[str, Any]) -> dict[str, Any]:
             raise AssertionError(f"no state builder for {kind}")
         values[block["block_id"]] = {element["action_id"]: state}
     return values
+
+
+def make_cohort(
+    uow_factory: Any, *, team_id: str, state: CohortState = CohortState.DRAFT, **fields: Any
+) -> CohortRecord:
+    """A cohort created through the services, as admins' commands do, then moved on to `state`.
+
+    `fields` override the defaults of `CohortFields` (name "Spring 2026", starting next Monday).
+    """
+    record = cohorts.create_cohort(
+        uow=uow_factory(),
+        team_id=team_id,
+        actor_user_id=ADMIN_USER_ID,
+        fields=CohortFields(**{"name": "Spring 2026", "start_date": next_monday(), **fields}),
+    )
+    order = list(CohortState)
+    for step in order[1 : order.index(state) + 1]:
+        cohorts.advance_cohort_state(
+            uow=uow_factory(),
+            team_id=team_id,
+            cohort_id=record.id,
+            actor_user_id=ADMIN_USER_ID,
+            to_state=step,
+        )
+    return record

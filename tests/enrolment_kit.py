@@ -4,33 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.cohort_form import CohortFields
-from bot.services import cohorts
 from storage.models import CohortState, EnrollmentState, PersonRole
-from tests.cohort_kit import next_monday
-from tests.conftest import ADMIN_USER_ID
+from tests import cohort_kit
 
 EXECUTIVE_USER_ID = "U0EXEC0001"
 
 
 def make_cohort(bot, uow_factory, *, state: CohortState = CohortState.ENROLLING) -> int:
-    """A cohort created and moved forward through the services, as admins' commands do."""
-    record = cohorts.create_cohort(
-        uow=uow_factory(),
-        team_id=bot.fake.team_id,
-        actor_user_id=ADMIN_USER_ID,
-        fields=CohortFields(name="Spring 2026", start_date=next_monday()),
-    )
-    order = [CohortState.DRAFT, CohortState.ENROLLING, CohortState.ACTIVE]
-    for step in order[1 : order.index(state) + 1]:
-        cohorts.advance_cohort_state(
-            uow=uow_factory(),
-            team_id=bot.fake.team_id,
-            cohort_id=record.id,
-            actor_user_id=ADMIN_USER_ID,
-            to_state=step,
-        )
-    return record.id
+    """The id of a cohort in `state`, made through the services."""
+    return cohort_kit.make_cohort(uow_factory, team_id=bot.fake.team_id, state=state).id
 
 
 def enrol(

@@ -7,28 +7,17 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.cohort_form import CohortFields
 from bot.ids import ActionId
 from bot.services import cohorts
-from bot.services.cohorts import CohortRecord
 from storage.models import AuditEvent, Cohort, CohortState
 from tests.blockkit import assert_valid_message
-from tests.cohort_kit import next_monday
+from tests.cohort_kit import make_cohort
 from tests.conftest import ADMIN_USER_ID, EMPLOYEE_USER_ID
 from tests.e2e.test_commands import run_command
 from tests.fakes.slack_api import server_error, slack_error
 
 GENERAL, PRIVATE, OTHER = "C0GENERAL1", "G0PRIVATE1", "C0RANDOM01"
 USAGE_LINE = "/mentor-admin announce #channel"
-
-
-def create_cohort(uow_factory, team_id: str, **fields) -> CohortRecord:
-    return cohorts.create_cohort(
-        uow=uow_factory(),
-        team_id=team_id,
-        actor_user_id=ADMIN_USER_ID,
-        fields=CohortFields(**{"name": "Spring 2026", "start_date": next_monday(), **fields}),
-    )
 
 
 def announce(bot, text: str, *, user_id: str = ADMIN_USER_ID) -> dict:
@@ -60,7 +49,7 @@ def join_buttons(message: dict) -> list[dict]:
 
 def test_the_call_is_posted_with_a_join_button_and_enrolment_opens(running_bot, uow_factory):
     fake = running_bot.fake
-    cohort = create_cohort(uow_factory, fake.team_id, cadence_weeks=4)
+    cohort = make_cohort(uow_factory, team_id=fake.team_id, cadence_weeks=4)
 
     answer = announce(running_bot, f"<#{GENERAL}|general>")
 
@@ -86,7 +75,7 @@ def test_the_call_is_posted_with_a_join_button_and_enrolment_opens(running_bot, 
 
 def test_announcing_again_posts_again_and_keeps_the_cohort_enrolling(running_bot, uow_factory):
     fake = running_bot.fake
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     announce(running_bot, f"<#{GENERAL}>")
 
     again = announce(running_bot, f"{OTHER}")
@@ -110,7 +99,7 @@ def test_a_channel_without_the_bot_gets_how_to_add_it_and_the_cohort_stays_draft
     running_bot, uow_factory, channel, error, expected
 ):
     fake = running_bot.fake
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     fake.script("chat.postMessage", slack_error(error))
 
     answer = announce(running_bot, f"<#{channel}|somewhere>")
@@ -129,7 +118,7 @@ def test_a_channel_without_the_bot_gets_how_to_add_it_and_the_cohort_stays_draft
 
 def test_an_archived_channel_is_explained(running_bot, uow_factory):
     fake = running_bot.fake
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     fake.script("chat.postMessage", slack_error("is_archived"))
     answer = announce(running_bot, f"<#{GENERAL}|old>")
     assert f"<#{GENERAL}> is archived" in answer["text"]
@@ -138,7 +127,7 @@ def test_an_archived_channel_is_explained(running_bot, uow_factory):
 
 def test_slack_failing_leaves_the_cohort_draft_and_says_to_try_again(running_bot, uow_factory):
     fake = running_bot.fake
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     fake.script("chat.postMessage", *[server_error(status=503, error="service_unavailable")] * 3)
     answer = announce(running_bot, f"<#{GENERAL}|general>")
     assert "Slack did not answer in time" in answer["text"]
@@ -161,7 +150,7 @@ def test_bad_input_gets_a_helpful_answer_with_the_usage_and_posts_nothing(
     running_bot, uow_factory, text, expected, hint
 ):
     fake = running_bot.fake
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     answer = announce(running_bot, text)
     assert_valid_message(answer)
     assert answer["text"].startswith(expected)
@@ -181,7 +170,7 @@ def test_without_a_cohort_the_admin_is_told_how_to_create_one(running_bot):
 
 def test_an_active_cohort_is_not_announced(running_bot, uow_factory):
     team_id = running_bot.fake.team_id
-    cohort = create_cohort(uow_factory, team_id)
+    cohort = make_cohort(uow_factory, team_id=team_id)
     for state in ("enrolling", "active"):
         cohorts.advance_cohort_state(
             uow=uow_factory(),
@@ -196,7 +185,7 @@ def test_an_active_cohort_is_not_announced(running_bot, uow_factory):
 
 
 def test_non_admins_cannot_announce(running_bot, uow_factory):
-    create_cohort(uow_factory, running_bot.fake.team_id)
+    make_cohort(uow_factory, team_id=running_bot.fake.team_id)
     answer = announce(running_bot, f"<#{GENERAL}|general>", user_id=EMPLOYEE_USER_ID)
     assert "only program admins" in answer["text"]
     assert running_bot.fake.messages(GENERAL) == []

@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.cohort_form import CohortFields
 from bot.ids import ActionId
 from bot.services import cohorts
-from bot.services.cohorts import CohortRecord
 from storage.models import (
     AuditEvent,
     Enrollment,
@@ -22,7 +20,7 @@ from storage.models import (
     PersonRole,
 )
 from tests.blockkit import assert_valid_message
-from tests.cohort_kit import next_monday
+from tests.cohort_kit import make_cohort
 from tests.conftest import ADMIN_USER_ID, EMPLOYEE_USER_ID
 from tests.delivery_kit import drain, make_dispatcher
 from tests.e2e.test_commands import run_command
@@ -40,15 +38,6 @@ def executives(fake_slack) -> None:
     fake_slack.add_user(CAT, name="cat", real_name="Cat Exec", tz="America/Chicago")
     fake_slack.add_user(ROBOT, name="robot", is_bot=True)
     fake_slack.add_user(GONE, name="gone", deleted=True)
-
-
-def create_cohort(uow_factory, team_id: str, **fields) -> CohortRecord:
-    return cohorts.create_cohort(
-        uow=uow_factory(),
-        team_id=team_id,
-        actor_user_id=ADMIN_USER_ID,
-        fields=CohortFields(**{"name": "Spring 2026", "start_date": next_monday(), **fields}),
-    )
 
 
 def invite(bot, text: str, *, user_id: str = ADMIN_USER_ID) -> dict:
@@ -110,7 +99,7 @@ def count_rows(uow_factory, model) -> int:
 
 def test_invite_enrols_executives_reports_everyone_and_each_gets_one_dm(running_bot, uow_factory, executives):
     fake, team_id = running_bot.fake, running_bot.fake.team_id
-    cohort = create_cohort(uow_factory, team_id)
+    cohort = make_cohort(uow_factory, team_id=team_id)
 
     answer = invite(
         running_bot,
@@ -165,7 +154,7 @@ def test_invite_enrols_executives_reports_everyone_and_each_gets_one_dm(running_
 
 def test_inviting_again_is_harmless_and_never_sends_a_second_dm(running_bot, uow_factory, executives):
     fake, team_id = running_bot.fake, running_bot.fake.team_id
-    create_cohort(uow_factory, team_id)
+    make_cohort(uow_factory, team_id=team_id)
     invite(running_bot, f"<@{ANN}|ann>")
     drain(make_dispatcher(uow_factory, fake))
 
@@ -191,7 +180,7 @@ def test_someone_already_enrolled_as_an_employee_is_reported_and_left_alone(
     running_bot, uow_factory, executives
 ):
     team_id = running_bot.fake.team_id
-    cohort = create_cohort(uow_factory, team_id)
+    cohort = make_cohort(uow_factory, team_id=team_id)
     with uow_factory() as uow:
         uow.workspaces.ensure(team_id=team_id)
         person = uow.people.upsert_profile(
@@ -218,7 +207,7 @@ def test_someone_already_enrolled_as_an_employee_is_reported_and_left_alone(
 
 def test_an_executive_who_left_is_not_invited_again(running_bot, uow_factory, executives):
     team_id = running_bot.fake.team_id
-    create_cohort(uow_factory, team_id)
+    make_cohort(uow_factory, team_id=team_id)
     invite(running_bot, f"<@{ANN}|ann>")
     with uow_factory() as uow:
         [enrollment] = uow.session.scalars(select(Enrollment)).all()
@@ -235,7 +224,7 @@ def test_an_enrolling_cohort_takes_invitations_and_the_dm_names_its_rhythm(
     running_bot, uow_factory, executives
 ):
     fake, team_id = running_bot.fake, running_bot.fake.team_id
-    cohort = create_cohort(uow_factory, team_id, cadence_weeks=4, weeks=16)
+    cohort = make_cohort(uow_factory, team_id=team_id, cadence_weeks=4, weeks=16)
     cohorts.advance_cohort_state(
         uow=uow_factory(),
         team_id=team_id,
@@ -260,7 +249,7 @@ def test_without_a_cohort_the_admin_is_told_how_to_create_one(running_bot, uow_f
 
 def test_a_cohort_past_enrolment_takes_no_invitations(running_bot, uow_factory, executives):
     team_id = running_bot.fake.team_id
-    cohort = create_cohort(uow_factory, team_id)
+    cohort = make_cohort(uow_factory, team_id=team_id)
     for state in ("enrolling", "active"):
         cohorts.advance_cohort_state(
             uow=uow_factory(),
@@ -289,7 +278,7 @@ def test_a_cohort_past_enrolment_takes_no_invitations(running_bot, uow_factory, 
 def test_bad_input_gets_a_helpful_answer_with_the_usage_and_changes_nothing(
     running_bot, uow_factory, executives, text, expected, hint
 ):
-    create_cohort(uow_factory, running_bot.fake.team_id)
+    make_cohort(uow_factory, team_id=running_bot.fake.team_id)
     answer = invite(running_bot, text)
     assert_valid_message(answer)
     assert answer["text"].startswith(expected)
@@ -307,7 +296,7 @@ def test_fifty_people_at_once_are_all_invited(running_bot, uow_factory):
     many = [f"U0MANY{n:04d}" for n in range(50)]
     for user_id in many:
         fake.add_user(user_id, name=user_id.lower(), tz="Europe/Berlin")
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     answer = invite(running_bot, " ".join(f"<@{user_id}|{user_id.lower()}>" for user_id in many))
     assert_valid_message(answer)
     assert sections(answer)[0].startswith(":white_check_mark: Invited 50 executives")
@@ -316,7 +305,7 @@ def test_fifty_people_at_once_are_all_invited(running_bot, uow_factory):
 
 def test_slack_failing_to_say_who_someone_is_saves_nothing(running_bot, uow_factory, executives):
     fake = running_bot.fake
-    create_cohort(uow_factory, fake.team_id)
+    make_cohort(uow_factory, team_id=fake.team_id)
     fake.script("users.info", slack_error("fatal_error"))
     answer = invite(running_bot, f"<@{ANN}|ann> <@{BOB}|bob>")
     assert "Slack did not answer in time" in answer["text"]
@@ -325,7 +314,7 @@ def test_slack_failing_to_say_who_someone_is_saves_nothing(running_bot, uow_fact
 
 
 def test_non_admins_cannot_invite(running_bot, uow_factory, executives):
-    create_cohort(uow_factory, running_bot.fake.team_id)
+    make_cohort(uow_factory, team_id=running_bot.fake.team_id)
     answer = invite(running_bot, f"<@{ANN}|ann>", user_id=EMPLOYEE_USER_ID)
     assert "only program admins" in answer["text"]
     assert count_rows(uow_factory, Enrollment) == 0

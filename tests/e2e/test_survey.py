@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.cohort_form import CohortFields
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services import cohorts
 from bot.services.people import sync_person
@@ -22,8 +21,8 @@ from storage.models import (
     Person,
     PersonRole,
 )
+from tests import cohort_kit
 from tests.blockkit import assert_valid_message, assert_valid_view
-from tests.cohort_kit import next_monday
 from tests.conftest import ADMIN_USER_ID, EMPLOYEE_USER_ID
 from tests.fakes.slack_requests import multi_static_select_value, plain_text_value
 from tests.survey_kit import (
@@ -44,20 +43,13 @@ ANNOUNCE_CHANNEL = "C0ANNOUNCE"
 def make_cohort(
     bot, uow_factory, *, state=CohortState.ENROLLING, employees_per_executive=1, name="Spring 2026"
 ):
-    """A cohort created and moved forward through the services, as admins' commands do."""
-    team_id = bot.fake.team_id
-    record = cohorts.create_cohort(
-        uow=uow_factory(),
-        team_id=team_id,
-        actor_user_id=ADMIN_USER_ID,
-        fields=CohortFields(
-            name=name, start_date=next_monday(), employees_per_executive=employees_per_executive
-        ),
+    return cohort_kit.make_cohort(
+        uow_factory,
+        team_id=bot.fake.team_id,
+        state=state,
+        name=name,
+        employees_per_executive=employees_per_executive,
     )
-    order = [CohortState.ENROLLING, CohortState.ACTIVE, CohortState.CLOSED]
-    for step in order[: order.index(state) + 1] if state != CohortState.DRAFT else []:
-        advance(bot, uow_factory, record.id, step)
-    return record
 
 
 def advance(bot, uow_factory, cohort_id, state):
