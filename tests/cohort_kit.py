@@ -11,7 +11,13 @@ from bot.services import cohorts
 from bot.services.cohorts import CohortRecord
 from storage.models import CohortState
 from tests.conftest import ADMIN_USER_ID
-from tests.fakes.slack_requests import checkboxes_value, plain_text_value, static_select_value
+from tests.fakes.slack_requests import (
+    checkboxes_value,
+    datepicker_value,
+    number_input_value,
+    plain_text_value,
+    static_select_value,
+)
 
 _KEEP: Any = object()
 
@@ -23,16 +29,6 @@ def utc_today() -> date:
 def next_monday(today: date | None = None) -> date:
     today = today or utc_today()
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-
-
-def datepicker_value(selected: str | None) -> dict[str, Any]:
-    """State of a datepicker (``None`` when no day is picked)."""
-    return {"type": "datepicker", "selected_date": selected}
-
-
-def number_input_value(value: str | None) -> dict[str, Any]:
-    """State of a number_input: Slack sends the typed number as a string."""
-    return {"type": "number_input", "value": value}
 
 
 def cohort_form_values(
@@ -71,31 +67,6 @@ def cohort_form_values(
         for block_id, state in blocks.items()
         if block_id not in drop
     }
-
-
-def values_from_modal(view: dict[str, Any]) -> dict[str, Any]:
-    """What Slack would submit if the person changed nothing: each input's initial value."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        kind = element["type"]
-        if kind == "plain_text_input":
-            state = plain_text_value(element.get("initial_value"))
-        elif kind == "datepicker":
-            state = datepicker_value(element.get("initial_date"))
-        elif kind == "number_input":
-            state = number_input_value(element.get("initial_value"))
-        elif kind == "static_select":
-            initial = element.get("initial_option")
-            state = static_select_value(initial["value"] if initial else None)
-        elif kind == "checkboxes":
-            state = checkboxes_value([option["value"] for option in element.get("initial_options", [])])
-        else:
-            raise AssertionError(f"no state builder for {kind}")
-        values[block["block_id"]] = {element["action_id"]: state}
-    return values
 
 
 def make_cohort(

@@ -47,32 +47,6 @@ def survey_values(
     }
 
 
-def survey_values_from_modal(view: dict[str, Any]) -> dict[str, Any]:
-    """What Slack would submit if the person changed nothing: each input's initial value."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        kind = element["type"]
-        if kind == "plain_text_input":
-            state = plain_text_value(element.get("initial_value"))
-        elif kind == "multi_static_select":
-            state = multi_static_select_value(
-                [option["value"] for option in element.get("initial_options", [])]
-            )
-        elif kind == "radio_buttons":
-            initial = element.get("initial_option")
-            state = radio_buttons_value(initial["value"] if initial else None)
-        elif kind == "static_select":
-            initial = element.get("initial_option")
-            state = static_select_value(initial["value"] if initial else None)
-        else:
-            raise AssertionError(f"no state builder for {kind}")
-        values[block["block_id"]] = {element["action_id"]: state}
-    return values
-
-
 def input_block_ids(view: dict[str, Any]) -> list[str]:
     """The view's input blocks, in the order people see them."""
     return [block["block_id"] for block in view["blocks"] if block["type"] == "input"]

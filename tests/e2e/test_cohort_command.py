@@ -11,8 +11,9 @@ from bot.ids import ActionId, BlockId, CallbackId
 from bot.services import cohorts
 from storage.models import AuditEvent, Cohort, CohortState
 from tests.blockkit import assert_valid_message, assert_valid_view
-from tests.cohort_kit import cohort_form_values, next_monday, utc_today, values_from_modal
+from tests.cohort_kit import cohort_form_values, next_monday, utc_today
 from tests.conftest import ADMIN_USER_ID, EMPLOYEE_USER_ID, WORKSPACE_ADMIN_USER_ID
+from tests.fakes.slack_requests import unchanged_values
 
 
 def run_command(bot, text: str, *, user_id: str = ADMIN_USER_ID, trigger_id: str | None = None) -> str:
@@ -211,7 +212,7 @@ def test_edit_opens_the_modal_with_the_saved_values_and_saves_the_changes(runnin
     assert_valid_view(view)
     assert view["title"]["text"] == "Edit cohort"
     assert json.loads(view["private_metadata"]) == {"cohort_id": cohort.id}
-    values = values_from_modal(view)
+    values = unchanged_values(view)
     assert values[BlockId.COHORT_NAME][ActionId.COHORT_FIELD]["value"] == "Spring 2026"
     assert values[BlockId.COHORT_CHECKIN_HOUR][ActionId.COHORT_FIELD]["selected_option"]["value"] == "15"
     values[BlockId.COHORT_NAME][ActionId.COHORT_FIELD]["value"] = "Spring 2026 (EMEA)"
@@ -258,7 +259,7 @@ def test_an_active_cohort_refuses_a_new_start_date_but_takes_a_new_name(running_
     click_edit(running_bot, cohort_id=cohort.id)
     view = running_bot.fake.wait_for_call("views.open").args["view"]
     assert "only its name and the check-in day and hour can change" in json.dumps(view)
-    values = values_from_modal(view)
+    values = unchanged_values(view)
     moved = (cohort.start_date + timedelta(days=7)).isoformat()
     values[BlockId.COHORT_START_DATE][ActionId.COHORT_FIELD]["selected_date"] = moved
     values[BlockId.COHORT_NAME][ActionId.COHORT_FIELD]["value"] = "Renamed"

@@ -24,13 +24,12 @@ from storage.models import (
 from tests import cohort_kit
 from tests.blockkit import assert_valid_message, assert_valid_view
 from tests.conftest import ADMIN_USER_ID, EMPLOYEE_USER_ID
-from tests.fakes.slack_requests import multi_static_select_value, plain_text_value
+from tests.fakes.slack_requests import multi_static_select_value, plain_text_value, unchanged_values
 from tests.survey_kit import (
     input_block_ids,
     option_values,
     set_answer,
     survey_values,
-    survey_values_from_modal,
 )
 
 EXECUTIVE_USER_ID = "U0EXEC0001"
@@ -296,7 +295,7 @@ def test_joining_again_shows_the_saved_answers_and_saves_the_edit(running_bot, u
     join(running_bot)
     view = opened_view(running_bot)
     assert view["title"]["text"] == "Edit my answers"
-    values = survey_values_from_modal(view)
+    values = unchanged_values(view)
     assert values["department"][ActionId.SURVEY_FIELD]["value"] == "Sales"
     assert values["goals"][ActionId.SURVEY_FIELD]["value"] == "Grow"
     assert [o["value"] for o in values["skills_share"][ActionId.SURVEY_FIELD]["selected_options"]] == [
@@ -318,10 +317,7 @@ def test_joining_again_shows_the_saved_answers_and_saves_the_edit(running_bot, u
     click(running_bot, ActionId.OPEN_SURVEY, value=str(cohort.id), trigger_id="555.edit")
     call = running_bot.fake.wait_for_call("views.open", count=2)
     assert call.args["trigger_id"] == "555.edit"
-    assert (
-        survey_values_from_modal(call.args["view"])["department"][ActionId.SURVEY_FIELD]["value"]
-        == "Sales EMEA"
-    )
+    assert unchanged_values(call.args["view"])["department"][ActionId.SURVEY_FIELD]["value"] == "Sales EMEA"
 
 
 def test_the_join_button_opens_the_survey_of_whoever_clicks(running_bot, uow_factory):
@@ -460,7 +456,7 @@ def test_capacity_is_asked_only_when_an_executive_may_have_several_employees(run
     assert enrollments(uow_factory)[0].capacity == 2
     # Editing shows the capacity chosen.
     click(running_bot, ActionId.OPEN_SURVEY, value=str(cohort.id), user_id=EXECUTIVE_USER_ID)
-    values = survey_values_from_modal(opened_view(running_bot, count=3))
+    values = unchanged_values(opened_view(running_bot, count=3))
     assert values["capacity"][ActionId.SURVEY_FIELD]["selected_option"]["value"] == "2"
 
 
@@ -606,7 +602,7 @@ def test_a_skill_retired_after_it_was_chosen_stays_on_the_answers_when_editing(r
     view = opened_view(running_bot)
     assert str(first.id) in option_values(view, BlockId.SURVEY_SKILLS_SHARE)
     assert (
-        submit(running_bot, survey_values_from_modal(view), private_metadata=view["private_metadata"])[
+        submit(running_bot, unchanged_values(view), private_metadata=view["private_metadata"])[
             "response_action"
         ]
         == "update"

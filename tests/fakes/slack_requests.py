@@ -96,6 +96,46 @@ def users_select_value(user_id: str | None) -> dict[str, Any]:
     return {"type": "users_select", "selected_user": user_id}
 
 
+def datepicker_value(selected: str | None) -> dict[str, Any]:
+    """State of a datepicker (``None`` when no day is picked)."""
+    return {"type": "datepicker", "selected_date": selected}
+
+
+def number_input_value(value: str | None) -> dict[str, Any]:
+    """State of a number_input: Slack sends the typed number as a string."""
+    return {"type": "number_input", "value": value}
+
+
+def unchanged_values(view: dict[str, Any]) -> dict[str, Any]:
+    """What Slack would submit for `view` if the person changed nothing: each input's initial value."""
+
+    def initial_option(element: dict[str, Any]) -> str | None:
+        option = element.get("initial_option")
+        return option["value"] if option else None
+
+    def initial_options(element: dict[str, Any]) -> list[str]:
+        return [option["value"] for option in element.get("initial_options", [])]
+
+    builders = {
+        "plain_text_input": lambda element: plain_text_value(element.get("initial_value")),
+        "datepicker": lambda element: datepicker_value(element.get("initial_date")),
+        "number_input": lambda element: number_input_value(element.get("initial_value")),
+        "static_select": lambda element: static_select_value(initial_option(element)),
+        "radio_buttons": lambda element: radio_buttons_value(initial_option(element)),
+        "multi_static_select": lambda element: multi_static_select_value(initial_options(element)),
+        "checkboxes": lambda element: checkboxes_value(initial_options(element)),
+    }
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        if element["type"] not in builders:
+            raise AssertionError(f"no state builder for {element['type']}")
+        values[block["block_id"]] = {element["action_id"]: builders[element["type"]](element)}
+    return values
+
+
 class SlackRequestSender:
     """Builds, signs and POSTs Slack's requests (commands, interactivity, events) to the bot."""
 

@@ -21,7 +21,7 @@ from bot.views.cohort import (
     read_cohort_metadata,
 )
 from tests.blockkit import assert_valid_message, assert_valid_view
-from tests.cohort_kit import values_from_modal
+from tests.fakes.slack_requests import unchanged_values
 
 TODAY = date(2026, 1, 7)
 WINDOW = SendWindow()
@@ -53,7 +53,7 @@ def test_the_create_modal_offers_the_recommended_defaults():
     assert view["submit"]["text"] == "Create"
     assert view["callback_id"] == CallbackId.COHORT_MODAL
     assert view["private_metadata"] == ""
-    values = values_from_modal(view)
+    values = unchanged_values(view)
     _, errors = parse_cohort_form(values, window=WINDOW, today=TODAY, creating=True)
     assert set(errors) == {BlockId.COHORT_NAME}, "only the name has no default"
     element = block(view, BlockId.COHORT_START_DATE)["element"]
@@ -96,7 +96,7 @@ def test_the_edit_modal_shows_the_saved_values_and_submits_them_back_unchanged()
     assert view["title"]["text"] == "Edit cohort"
     assert view["submit"]["text"] == "Save"
     assert read_cohort_metadata(view["private_metadata"]) == 42
-    fields, errors = parse_cohort_form(values_from_modal(view), window=WINDOW, today=TODAY, creating=False)
+    fields, errors = parse_cohort_form(unchanged_values(view), window=WINDOW, today=TODAY, creating=False)
     assert errors == {}
     assert fields == SAVED
 

@@ -19,7 +19,8 @@ from bot.views.survey import (
     survey_thanks_message,
 )
 from tests.blockkit import assert_valid_message, assert_valid_view
-from tests.survey_kit import input_block_ids, option_values, survey_values_from_modal
+from tests.fakes.slack_requests import unchanged_values
+from tests.survey_kit import input_block_ids, option_values
 
 EMPLOYEE_SIDE = tuple(SkillChoice(id=i, name=f"Employee skill {i}") for i in range(1, 11))
 EXECUTIVE_SIDE = tuple(SkillChoice(id=i, name=f"Executive skill {i}") for i in range(11, 16))
@@ -153,7 +154,7 @@ def test_editing_shows_the_saved_answers_and_submitting_them_unchanged_reads_the
     assert block(view, BlockId.SURVEY_DEPARTMENT)["element"]["initial_value"] == "R&D <east>"
     assert block(view, BlockId.SURVEY_MEETING_FORMAT)["element"]["initial_option"]["value"] == "either"
     answers, errors = parse_survey(
-        survey_values_from_modal(view),
+        unchanged_values(view),
         role="employee",
         offered_skill_ids=OfferedSkillIds(
             share=frozenset(s.id for s in EMPLOYEE_SIDE), learn=frozenset(s.id for s in EXECUTIVE_SIDE)
