@@ -72,6 +72,15 @@ ADMIN_USAGE: tuple[Usage, ...] = (
         summary="Invite executives to the current cohort: each gets a DM with the survey (up to 50 at once).",
     ),
     Usage(syntax="announce #channel", summary="Post the call to join in a channel and open enrolment."),
+    Usage(
+        syntax="match",
+        summary="Compute the best pairing and preview it; Confirm sends the intros (Re-run after changes).",
+    ),
+    Usage(
+        syntax="pair @employee @executive",
+        summary="Pair two people by hand (in the preview, or live once the cohort is active).",
+    ),
+    Usage(syntax="unpair @person", summary="Undo a person's pairing; they are not paired together again."),
 )
 
 

@@ -6,6 +6,8 @@ with an error id and the person sees a generic apology quoting that id.
 
 from __future__ import annotations
 
+from bot.match_records import Staleness
+
 
 class UserFacingError(Exception):
     """An expected failure the user can understand and act on."""
@@ -281,3 +283,61 @@ class ParticipationGoneError(UserFacingError):
             "This button belongs to a program that has ended or been replaced, so I changed nothing. "
             "`/mentor status` shows where you are now."
         )
+
+
+class MatchingNotOpenError(UserFacingError):
+    """`match`, `pair` or `unpair` while the cohort is still a draft (nobody could have answered)."""
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            f"*{_escaped(name)}* is still a draft: open enrolment with `/mentor-admin announce #channel` "
+            "and let people answer the survey, then run `/mentor-admin match`."
+        )
+
+
+class NothingToMatchError(UserFacingError):
+    """`match` with nobody (or only one side) having answered the survey."""
+
+    def __init__(self, *, name: str, employees: int, executives: int) -> None:
+        super().__init__(
+            f"There is nobody to pair yet in *{_escaped(name)}*: {employees} employee(s) and "
+            f"{executives} executive(s) have answered the survey and are waiting for a partner. "
+            "Pairs need at least one of each."
+        )
+
+
+class StalePreviewError(UserFacingError):
+    """Confirm of a preview that no longer describes the cohort; `staleness` says what changed."""
+
+    def __init__(self, *, staleness: Staleness, run_id: int, revision: int) -> None:
+        super().__init__(
+            "This matching preview is out of date, so I confirmed nothing. Press Re-run or run "
+            "`/mentor-admin match` again for a fresh one."
+        )
+        self.staleness = staleness
+        self.run_id = run_id
+        self.revision = revision
+
+
+class NoPairsToConfirmError(UserFacingError):
+    """Confirm of a preview without a single pair."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This preview has no pairs, so there is nothing to confirm. Once more people have answered "
+            "the survey, run `/mentor-admin match` again."
+        )
+
+
+class PreviewGoneError(UserFacingError):
+    """A matching button of a preview that does not exist (any more) in this workspace."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I could not find this matching preview any more, so I changed nothing. "
+            "Run `/mentor-admin match` for a fresh one."
+        )
+
+
+class PairingRequestError(UserFacingError):
+    """A `pair` or `unpair` that cannot be done as asked; the message says why and what to do."""

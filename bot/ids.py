@@ -29,6 +29,11 @@ class ActionId(enum.StrEnum):
     LEAVE = "leave_program"
     # The leave confirmation modal's "also delete my data" checkbox.
     LEAVE_DELETE_DATA = "leave_delete_data"
+    # The matching preview's buttons; their value is "<run id>:<revision>".
+    MATCH_CONFIRM = "match_confirm"
+    MATCH_RERUN = "match_rerun"
+    # "Pair anyway" under a `pair` that breaks a rule; value "<cohort>:<employee>:<executive>".
+    PAIR_ANYWAY = "pair_anyway"
 
 
 class BlockId(enum.StrEnum):

@@ -15,6 +15,7 @@ Pure standard library, so the planner can be tested without a clock or a databas
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +25,11 @@ _SECOND = timedelta(seconds=1)
 # Every allowed day has an opening and at most two days in a row are excluded, so a few
 # days would do; the margin covers zones that once skipped a whole calendar day.
 _DAYS_TO_SEARCH = 15
+# How far ahead a moment that suits every recipient of a group DM is looked for.
+_COMMON_WINDOW_SEARCH = timedelta(days=8)
+# Each step of that search lands on a window opening, on a quarter hour in every real zone, so
+# there cannot be more steps than quarter hours in the search; the cap only guards against a loop.
+_COMMON_WINDOW_STEPS = _COMMON_WINDOW_SEARCH // timedelta(minutes=15)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,3 +189,29 @@ def _gap_end(wall: datetime, *, zone: ZoneInfo) -> datetime:
         else:
             high = middle
     return _EPOCH + high * _SECOND
+
+
+def next_time_allowed_for_all(*, at: datetime, zones: Sequence[ZoneInfo], window: SendWindow) -> datetime:
+    """The earliest moment from `at` (in UTC) inside the window in every zone at once.
+
+    A group DM reaches everyone in it at the same instant, so it waits for a moment that
+    is working time for all of them. No zone allows anything before its own
+    `next_allowed_time`, so the search jumps to the latest of those and checks again: each
+    jump lands on some zone's window opening, so it ends after a few steps. With no common
+    moment within 8 days (e.g. Honolulu and Paris with an 08-18 window), it falls back to
+    the latest zone's next allowed time, which is working time for that zone at least.
+    With no zones there is nobody to wait for, and `at` itself is returned.
+    """
+    _require_aware(at, name="at")
+    candidate = at.astimezone(UTC)
+    if not zones:
+        return candidate
+    deadline = candidate + _COMMON_WINDOW_SEARCH
+    for _ in range(_COMMON_WINDOW_STEPS):
+        if candidate > deadline:
+            break
+        latest = max(next_allowed_time(at=candidate, zone=zone, window=window) for zone in zones)
+        if latest == candidate:
+            return candidate
+        candidate = latest  # strictly later: next_allowed_time returns its input only when allowed
+    return max(next_allowed_time(at=at, zone=zone, window=window) for zone in zones)

@@ -13,8 +13,9 @@ How it works:
    skill the executive wants outweighs one the employee wants, two of the latter tie
    with one of the former). A pair with no shared skill scores 0 and is never proposed.
 2. Hard rules are forbidden cells: same department (unless the cohort allows it), the
-   same reporting line, partners from an earlier cohort, and anyone paused, departed or
-   without capacity. Forbidden cells get weight 0, i.e. "not a pair".
+   same reporting line, partners from an earlier cohort, pairs already made or undone by
+   an admin in this cohort, and anyone paused, departed or without capacity. Forbidden
+   cells get weight 0, i.e. "not a pair".
 3. Capacities: every person becomes ``capacity`` identical slots and
    ``scipy.optimize.linear_sum_assignment`` solves the slot matrix exactly. All weights
    are >= 0 and the matrix is dense, so the solver's forced full assignment of the
@@ -84,6 +85,8 @@ class Rule(enum.StrEnum):
     REPORTING_LINE = "same reporting line"
     PREVIOUS_PARTNER = "partners in an earlier cohort"
     PARTNER_UNAVAILABLE = "partner paused, left or full"
+    # Already paired in this cohort (a pair is made once), or unpaired there by an admin.
+    EXCLUDED_PAIR = "already paired or unpaired in this cohort"
 
 
 class Role(enum.StrEnum):
@@ -184,6 +187,7 @@ def forbidden_by_rule(
     employees: Sequence[Person],
     executives: Sequence[Person],
     previous_partners: Collection[tuple[str, str]] = frozenset(),
+    excluded_pairs: Collection[tuple[str, str]] = frozenset(),
     rules: MatchingRules = MatchingRules(),
 ) -> dict[Rule, np.ndarray]:
     """One boolean employees x executives mask per hard rule (people sorted by id)."""
@@ -212,14 +216,15 @@ def forbidden_by_rule(
     same_manager = (e_mgr[:, None] == x_mgr[None, :]) & (e_mgr[:, None] >= 0)
     masks[Rule.REPORTING_LINE] = manages | same_manager
 
-    previous = np.zeros((n_e, n_x), dtype=bool)
     e_index = {p.id: i for i, p in enumerate(employees)}
     x_index = {p.id: j for j, p in enumerate(executives)}
-    for employee_id, executive_id in previous_partners:
-        i, j = e_index.get(employee_id), x_index.get(executive_id)
-        if i is not None and j is not None:
-            previous[i, j] = True
-    masks[Rule.PREVIOUS_PARTNER] = previous
+    for rule, pairs in ((Rule.PREVIOUS_PARTNER, previous_partners), (Rule.EXCLUDED_PAIR, excluded_pairs)):
+        mask = np.zeros((n_e, n_x), dtype=bool)
+        for employee_id, executive_id in pairs:
+            i, j = e_index.get(employee_id), x_index.get(executive_id)
+            if i is not None and j is not None:
+                mask[i, j] = True
+        masks[rule] = mask
 
     x_open = np.array([p.available and p.capacity > 0 for p in executives], dtype=bool)
     e_open = np.array([p.available and p.capacity > 0 for p in employees], dtype=bool)
@@ -232,6 +237,7 @@ def match(
     employees: Sequence[Person],
     executives: Sequence[Person],
     previous_partners: Collection[tuple[str, str]] = frozenset(),
+    excluded_pairs: Collection[tuple[str, str]] = frozenset(),
     rules: MatchingRules = MatchingRules(),
     skill_names: Mapping[int, str] | None = None,
     seed: int | None = None,
@@ -239,7 +245,8 @@ def match(
     """Pair employees with executives for the highest total score under the hard rules.
 
     The same input (in any order) gives the same output; ``seed`` only chooses among
-    equally good answers.
+    equally good answers. ``excluded_pairs`` are (employee, executive) ids never to pair
+    again in this round: already paired, or separated by an admin.
     """
     employees = _sorted_people(employees)
     executives = _sorted_people(executives)
@@ -247,7 +254,11 @@ def match(
     _validate(executives, "executive")
     scores = score_pairs(employees=employees, executives=executives)
     masks = forbidden_by_rule(
-        employees=employees, executives=executives, previous_partners=previous_partners, rules=rules
+        employees=employees,
+        executives=executives,
+        previous_partners=previous_partners,
+        excluded_pairs=excluded_pairs,
+        rules=rules,
     )
     forbidden = np.zeros(scores.score.shape, dtype=bool)
     for mask in masks.values():
@@ -261,7 +272,7 @@ def match(
     names = dict(skill_names or {})
     pairs = tuple(
         sorted(
-            (_make_pair(employees[i], executives[j], int(weights[i, j]), names) for i, j in chosen),
+            (explain_pair(employees[i], executives[j], int(weights[i, j]), names) for i, j in chosen),
             key=lambda p: (p.executive_id, p.employee_id),
         )
     )
@@ -398,7 +409,7 @@ def _skill_list(skills: Iterable[int], names: Mapping[int, str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _make_pair(employee: Person, executive: Person, score: int, names: Mapping[int, str]) -> Pair:
+def explain_pair(employee: Person, executive: Person, score: int, names: Mapping[int, str]) -> Pair:
     to_executive = tuple(sorted(employee.shares & executive.learns))
     to_employee = tuple(sorted(executive.shares & employee.learns))
     clauses = []

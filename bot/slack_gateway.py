@@ -143,3 +143,26 @@ class SlackGateway:
             logger.warning("chat.postMessage could not reach Slack: %s", type(error).__name__)
             raise SlackUnavailableError() from error
         return str(response.get("ts") or "")
+
+    def send_file(
+        self, *, user_id: str, filename: str, content: bytes, title: str, initial_comment: str
+    ) -> bool:
+        """Upload a file into the bot's DM with the user (files upload v2); False if Slack refused.
+
+        Used for lists too long for a message; the caller says so in its answer when it fails,
+        so a refused upload never loses the answer itself.
+        """
+        try:
+            channel = self._client.conversations_open(users=user_id)["channel"]["id"]
+            self._client.files_upload_v2(
+                channel=channel,
+                content=content,
+                filename=filename,
+                title=title,
+                initial_comment=initial_comment,
+            )
+        except (SlackApiError, SlackClientError, OSError, KeyError, TypeError) as error:
+            code = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
+            logger.warning("Could not send %s to a DM: %s", filename, code)
+            return False
+        return True

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import admin_command, cohort, errors, home, lifecycle, mentor_command, participation, survey
+from handlers import (
+    admin_command,
+    cohort,
+    errors,
+    home,
+    lifecycle,
+    matching,
+    mentor_command,
+    participation,
+    survey,
+)
 from handlers.deps import HandlerDeps
 
 
@@ -22,3 +32,4 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     lifecycle.register(app, deps)
     survey.register(app, deps)
     participation.register(app, deps)
+    matching.register(app, deps)

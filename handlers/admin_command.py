@@ -15,6 +15,7 @@ from bot.views.status import admin_status_message
 from handlers.cohort import show_cohort
 from handlers.deps import HandlerDeps
 from handlers.invitations import announce_enrolment, invite_executives
+from handlers.matching import pair, run_match, unpair
 from handlers.routing import Subcommand, route_subcommand
 from handlers.skills import manage_skills
 
@@ -42,6 +43,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "skills": manage_skills,
     "invite": invite_executives,
     "announce": announce_enrolment,
+    "match": run_match,
+    "pair": pair,
+    "unpair": unpair,
 }
 
 

@@ -95,6 +95,14 @@ class PairingSource(StrEnum):
     MANUAL = "manual"
 
 
+class MatchRunState(StrEnum):
+    """A computed pairing: waiting for Confirm, confirmed, or replaced by a newer one."""
+
+    PREVIEW = "preview"
+    CONFIRMED = "confirmed"
+    SUPERSEDED = "superseded"
+
+
 class CheckinAnswer(StrEnum):
     MET = "met"
     NOT_YET = "not_yet"
@@ -119,6 +127,7 @@ class Base(DeclarativeBase):
         date: Date(),
         dict[str, Any]: JSONType,
         list[str]: JSONType,
+        list[int]: JSONType,
     }
 
 
@@ -240,8 +249,38 @@ class EnrollmentSkill(Base):
     direction: Mapped[SkillDirection] = mapped_column(StrEnumType(SkillDirection))
 
 
+class MatchRun(Base):
+    """One `/mentor-admin match` computation: what it saw, so a stale preview can be refused.
+
+    ``inputs`` holds a digest per participant (their answers and availability) and one of the
+    rules, so Confirm can tell what changed since; ``details`` what the preview shows besides
+    the proposed pairings (the unmatched and why, who has not answered the survey).
+    """
+
+    __tablename__ = "match_run"
+    __table_args__ = (Index("ix_match_run_cohort_id_state", "cohort_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))
+    state: Mapped[MatchRunState] = mapped_column(StrEnumType(MatchRunState), default=MatchRunState.PREVIEW)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by_user_id: Mapped[str] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    confirmed_by_user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    confirmed_at: Mapped[datetime | None]
+
+
 class Pairing(Base):
-    """An employee and an executive matched in a cohort, with why they were matched."""
+    """An employee and an executive matched in a cohort, with why they were matched.
+
+    A proposed pairing belongs to the preview (``match_run_id``) until Confirm makes it
+    active; one an admin removed from a preview is kept as ended, so a re-run never
+    proposes it again. ``*_skill_ids`` are the shared skills in each direction.
+    """
 
     __tablename__ = "pairing"
     __table_args__ = (Index("ix_pairing_cohort_id_state", "cohort_id", "state"),)
@@ -256,6 +295,9 @@ class Pairing(Base):
     state: Mapped[PairingState] = mapped_column(StrEnumType(PairingState), default=PairingState.PROPOSED)
     source: Mapped[PairingSource] = mapped_column(StrEnumType(PairingSource), default=PairingSource.AUTO)
     intro_channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    match_run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"))
+    employee_skill_ids: Mapped[list[int]] = mapped_column(default=list, server_default="[]")
+    executive_skill_ids: Mapped[list[int]] = mapped_column(default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     confirmed_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

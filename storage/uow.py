@@ -23,6 +23,7 @@ from storage.repositories import (
     CohortRepository,
     EnrollmentRepository,
     OutboxRepository,
+    PairingRepository,
     PersonRepository,
     PrivacyRepository,
     SkillRepository,
@@ -40,6 +41,7 @@ class _Active:
         self.cohorts = CohortRepository(session=session)
         self.enrollments = EnrollmentRepository(session=session)
         self.outbox = OutboxRepository(session=session)
+        self.pairings = PairingRepository(session=session)
         self.skills = SkillRepository(session=session)
         self.audit = AuditRepository(session=session)
         self.privacy = PrivacyRepository(session=session)
@@ -109,6 +111,10 @@ class UnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return self._current().outbox
+
+    @property
+    def pairings(self) -> PairingRepository:
+        return self._current().pairings
 
     @property
     def skills(self) -> SkillRepository:

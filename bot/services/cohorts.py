@@ -190,24 +190,35 @@ def advance_cohort_state(
         cohort = uow.cohorts.get(team_id=team_id, cohort_id=cohort_id, for_update=True)
         if cohort is None:
             raise CohortGoneError()
-        if cohort.state == to_state:
-            return _record(cohort)
-        if NEXT_STATE.get(cohort.state) != to_state:
-            raise CohortStateError(current=str(cohort.state), requested=str(to_state))
-        previous = cohort.state
-        cohort.state = to_state
-        if to_state == CohortState.CLOSED:
-            cohort.closed_at = now
-        uow.audit.record(
-            team_id=team_id,
-            actor_user_id=actor_user_id,
-            action="cohort.state",
-            target=_target(cohort),
-            details={"from": str(previous), "to": str(to_state)},
-            at=now,
-        )
-        uow.commit()
+        if move_cohort_state(uow, cohort=cohort, actor_user_id=actor_user_id, to_state=to_state, now=now):
+            uow.commit()
         return _record(cohort)
+
+
+def move_cohort_state(
+    uow: UnitOfWork, *, cohort: Cohort, actor_user_id: str, to_state: CohortState, now: datetime
+) -> bool:
+    """The move itself, inside the caller's open unit of work (e.g. with Confirm's pairs); audited.
+
+    False when the cohort is already in `to_state`; CohortStateError for any other move.
+    """
+    if cohort.state == to_state:
+        return False
+    if NEXT_STATE.get(cohort.state) != to_state:
+        raise CohortStateError(current=str(cohort.state), requested=str(to_state))
+    previous = cohort.state
+    cohort.state = to_state
+    if to_state == CohortState.CLOSED:
+        cohort.closed_at = now
+    uow.audit.record(
+        team_id=cohort.team_id,
+        actor_user_id=actor_user_id,
+        action="cohort.state",
+        target=_target(cohort),
+        details={"from": str(previous), "to": str(to_state)},
+        at=now,
+    )
+    return True
 
 
 def _fields(cohort: Cohort) -> CohortFields:

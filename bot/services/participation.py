@@ -243,13 +243,15 @@ def leave(
         leaver = None if delete_data else user_id
         partners_told = 0
         for pairing in pairings:
+            # A proposed pair is only in the admins' preview: its other member never knew of it.
+            was_live = pairing.state == PairingState.ACTIVE
             pairing.state = PairingState.ENDED
             pairing.end_reason = "left"
             pairing.ended_at = now
             partner = partners.get(
                 pairing.executive_id if pairing.employee_id == person.id else pairing.employee_id
             )
-            if partner is None or not partner.active:
+            if not was_live or partner is None or not partner.active:
                 continue
             body = partner_left_message(cohort_name=cohort.name, leaver_user_id=leaver)
             partners_told += enqueue(

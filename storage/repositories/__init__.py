@@ -7,6 +7,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cohort import CohortRepository
 from storage.repositories.enrollment import EnrollmentRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.pairing import PairingRepository
 from storage.repositories.person import PersonRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.skill import SkillRepository
@@ -17,6 +18,7 @@ __all__ = [
     "CohortRepository",
     "EnrollmentRepository",
     "OutboxRepository",
+    "PairingRepository",
     "PersonRepository",
     "PrivacyRepository",
     "SkillRepository",

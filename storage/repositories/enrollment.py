@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,3 +88,16 @@ class EnrollmentRepository:
             (PersonRole(role), EnrollmentState(state)): count
             for role, state, count in self._session.execute(statement)
         }
+
+    def mark_matched(self, *, cohort_id: int, person_ids: list[int]) -> None:
+        """People who answered the survey become matched (a paused person stays paused)."""
+        self._session.execute(
+            update(Enrollment)
+            .where(
+                Enrollment.cohort_id == cohort_id,
+                Enrollment.person_id.in_(person_ids),
+                Enrollment.state == EnrollmentState.SURVEYED,
+            )
+            .values(state=EnrollmentState.MATCHED)
+            .execution_options(synchronize_session="fetch")
+        )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.ids import ActionId, CallbackId
 from handlers import admin_command
-from storage.models import AuditEvent, Cohort, Enrollment, OutboxMessage, Skill
+from storage.models import AuditEvent, Cohort, Enrollment, MatchRun, OutboxMessage, Pairing, Skill
 from tests.conftest import ADMIN_USER_ID, EMPLOYEE_USER_ID
 from tests.e2e.test_commands import run_command
 
@@ -22,6 +22,9 @@ ADMIN_CALLS = {
     "skills": "skills add employee Prompt engineering",
     "invite": f"invite <@{EMPLOYEE_USER_ID}>",
     "announce": "announce <#C0GENERAL1|general>",
+    "match": "match",
+    "pair": f"pair <@{EMPLOYEE_USER_ID}> <@{ADMIN_USER_ID}>",
+    "unpair": f"unpair <@{EMPLOYEE_USER_ID}>",
 }
 
 ODD_MENTOR_TEXTS = [
@@ -51,6 +54,14 @@ ODD_ADMIN_TEXTS = [
     "skills rename",
     "cohort banana",
     "status 🤖",
+    "match now please",
+    "pair",
+    "pair <@U0NOBODY1>",
+    "pair @bob @alice",
+    "pair <@U0NOBODY1> <@U0NOBODY2>",
+    "unpair",
+    "unpair <@U0NOBODY1> <@U0NOBODY2>",
+    "unpair <@U0NOBODY1>",
 ]
 
 
@@ -58,7 +69,7 @@ def table_counts(uow_factory) -> dict[str, int]:
     with uow_factory() as uow:
         return {
             model.__tablename__: uow.session.scalar(select(func.count()).select_from(model))
-            for model in (Cohort, Skill, Enrollment, OutboxMessage, AuditEvent)
+            for model in (Cohort, Skill, Enrollment, OutboxMessage, AuditEvent, Pairing, MatchRun)
         }
 
 
@@ -75,12 +86,22 @@ def test_a_non_admin_is_refused_every_admin_subcommand_and_nothing_changes(runni
     assert running_bot.fake.calls_to("views.open") == []
 
 
-def test_a_non_admin_clicking_an_admin_button_is_refused(running_bot):
+@pytest.mark.parametrize(
+    ("action_id", "value"),
+    [
+        (ActionId.COHORT_EDIT, "1"),
+        (ActionId.MATCH_CONFIRM, "1:0"),
+        (ActionId.MATCH_RERUN, "1:0"),
+        (ActionId.PAIR_ANYWAY, f"1:{EMPLOYEE_USER_ID}:{ADMIN_USER_ID}"),
+    ],
+)
+def test_a_non_admin_clicking_an_admin_button_is_refused(running_bot, uow_factory, action_id, value):
+    before = table_counts(uow_factory)
     response_url = running_bot.fake.new_response_url()
     result = running_bot.slack.block_action(
         user_id=EMPLOYEE_USER_ID,
-        action_id=ActionId.COHORT_EDIT,
-        value="1",
+        action_id=action_id,
+        value=value,
         response_url=response_url,
         message={"ts": "1.2", "text": "cohort"},
         channel_id="D0ADMIN01",
@@ -88,6 +109,7 @@ def test_a_non_admin_clicking_an_admin_button_is_refused(running_bot):
     assert result.status == 200
     assert "only program admins" in running_bot.fake.wait_for_response(response_url)["text"]
     assert running_bot.fake.calls_to("views.open") == []
+    assert table_counts(uow_factory) == before
 
 
 def test_a_forged_admin_modal_submission_by_a_non_admin_saves_nothing(running_bot, uow_factory):

@@ -15,6 +15,7 @@ from bot.local_time import (
     add_local_days,
     local_send_time,
     next_allowed_time,
+    next_time_allowed_for_all,
     next_weekly_slot,
     resolve_zone,
 )
@@ -601,3 +602,144 @@ def test_add_local_days_keeps_the_wall_clock_time(at: datetime, zone: ZoneInfo, 
     else:
         assert end.time() > start.time()
     assert add_local_days(at=at, days=0, zone=zone) == at.astimezone(UTC)
+
+
+# --- a moment that suits everyone in a group DM ---------------------------------------------------
+
+
+def zones_named(*names: str) -> list[ZoneInfo]:
+    return [ZoneInfo(name) for name in names]
+
+
+@_FAST
+@given(at=instants, zone=zones_with_dst_oddities, window=windows())
+def test_for_one_zone_the_common_moment_is_its_next_allowed_time(
+    at: datetime, zone: ZoneInfo, window: SendWindow
+):
+    assert next_time_allowed_for_all(at=at, zones=[zone, zone], window=window) == next_allowed_time(
+        at=at, zone=zone, window=window
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        # Tuesday 06:00 UTC: London opens at 08:00 UTC, New York (EST) at 13:00 UTC.
+        (utc(2024, 1, 9, 6), utc(2024, 1, 9, 13)),
+        # Tuesday 17:30 UTC is 12:30 in New York: both are at work, so now.
+        (utc(2024, 1, 9, 17, 30), utc(2024, 1, 9, 17, 30)),
+        # Tuesday 18:30 UTC: London has closed; Wednesday 08:00 UTC is 03:00 in New York.
+        (utc(2024, 1, 9, 18, 30), utc(2024, 1, 10, 13)),
+    ],
+)
+def test_london_and_new_york_meet_in_their_weekday_overlap(at: datetime, expected: datetime):
+    zones = zones_named("Europe/London", "America/New_York")
+    sent = next_time_allowed_for_all(at=at, zones=zones, window=DEFAULT_WINDOW)
+    assert sent == expected
+    assert is_utc(sent)
+
+
+def test_paris_on_friday_evening_and_tokyo_wait_for_monday_morning_in_paris():
+    # Friday 17:30 in Paris is Saturday 01:30 in Tokyo. Tokyo's Monday 08:00 is Sunday
+    # 23:00 UTC, midnight in Paris; Paris opens Monday 08:00 (07:00 UTC), 16:00 in Tokyo.
+    friday = wall("Europe/Paris", 2024, 1, 12, 17, 30)
+    sent = next_time_allowed_for_all(
+        at=friday, zones=zones_named("Europe/Paris", "Asia/Tokyo"), window=DEFAULT_WINDOW
+    )
+    assert sent == utc(2024, 1, 15, 7)
+    assert sent.astimezone(ZoneInfo("Asia/Tokyo")) == wall("Asia/Tokyo", 2024, 1, 15, 16)
+
+
+def test_across_the_date_line_honolulu_monday_meets_auckland_tuesday():
+    # Monday 18:00 UTC: 08:00 Monday in Honolulu, 07:00 Tuesday in Auckland (NZDT, UTC+13).
+    sent = next_time_allowed_for_all(
+        at=utc(2024, 1, 8, 18),
+        zones=zones_named("Pacific/Honolulu", "Pacific/Auckland"),
+        window=DEFAULT_WINDOW,
+    )
+    assert sent == utc(2024, 1, 8, 19)
+
+
+def test_a_quarter_hour_zone_opens_the_common_window_on_its_quarter_hour():
+    # Tuesday 00:00 UTC: 14:00 Monday in Honolulu, 05:45 Tuesday in Kathmandu (UTC+5:45),
+    # which opens at 02:15 UTC, 16:15 in Honolulu.
+    sent = next_time_allowed_for_all(
+        at=utc(2024, 1, 9),
+        zones=zones_named("Pacific/Honolulu", "Asia/Kathmandu"),
+        window=DEFAULT_WINDOW,
+    )
+    assert sent == utc(2024, 1, 9, 2, 15)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        # Los Angeles works 16:00-02:00 UTC, Kolkata 02:30-12:30 UTC: LA opens last.
+        (("Asia/Kolkata", "America/Los_Angeles"), utc(2024, 1, 9, 16)),
+        # Honolulu works 18:00-04:00 UTC, Paris 07:00-17:00 UTC: Honolulu opens last.
+        (("Pacific/Honolulu", "Europe/Paris"), utc(2024, 1, 9, 18)),
+    ],
+)
+def test_without_a_common_moment_the_latest_zone_opening_is_used(names: tuple[str, ...], expected: datetime):
+    at = utc(2024, 1, 9, 12)  # Tuesday
+    zones = zones_named(*names)
+    sent = next_time_allowed_for_all(at=at, zones=zones, window=DEFAULT_WINDOW)
+    assert sent == expected
+    assert sent == max(next_allowed_time(at=at, zone=zone, window=DEFAULT_WINDOW) for zone in zones)
+
+
+def test_with_nobody_to_wait_for_the_moment_is_now():
+    at = wall("Europe/Paris", 2024, 1, 13, 23)
+    assert next_time_allowed_for_all(at=at, zones=[], window=DEFAULT_WINDOW) == at
+    assert is_utc(next_time_allowed_for_all(at=at, zones=[], window=DEFAULT_WINDOW))
+
+
+def test_a_naive_datetime_is_refused_for_a_group_too():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        next_time_allowed_for_all(at=NAIVE, zones=zones_named("UTC", "Asia/Tokyo"), window=DEFAULT_WINDOW)
+
+
+GROUP_ZONE_NAMES = (
+    "Pacific/Honolulu",
+    "Pacific/Auckland",
+    "Asia/Kathmandu",
+    "America/Los_Angeles",
+    "Europe/Paris",
+)
+QUARTER_HOUR = timedelta(minutes=15)
+
+
+def first_common_instant_by_scanning(
+    at: datetime, zones: list[ZoneInfo], window: SendWindow
+) -> datetime | None:
+    """Oracle: `at`, then every UTC quarter hour after it for 8 days (window edges in these zones
+    fall on quarter hours), the first allowed in every zone; None if there is none."""
+    at = at.astimezone(UTC)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    candidate = at
+    next_quarter = epoch + ((at - epoch) // QUARTER_HOUR + 1) * QUARTER_HOUR
+    while candidate <= at + timedelta(days=8):
+        if all(window.allows(candidate.astimezone(zone)) for zone in zones):
+            return candidate
+        candidate, next_quarter = next_quarter, next_quarter + QUARTER_HOUR
+    return None
+
+
+@_FAST
+@given(
+    at=instants,
+    zones=st.lists(st.sampled_from(GROUP_ZONE_NAMES).map(ZoneInfo), min_size=1, max_size=3),
+    window=windows(),
+)
+def test_the_common_moment_is_the_first_one_allowed_everywhere(
+    at: datetime, zones: list[ZoneInfo], window: SendWindow
+):
+    sent = next_time_allowed_for_all(at=at, zones=zones, window=window)
+    assert is_utc(sent)
+    assert sent >= at
+    expected = first_common_instant_by_scanning(at, zones, window)
+    if expected is None:
+        assert sent == max(next_allowed_time(at=at, zone=zone, window=window) for zone in zones)
+    else:
+        assert sent == expected
+        assert all(window.allows(sent.astimezone(zone)) for zone in zones)

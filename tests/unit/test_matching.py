@@ -339,3 +339,14 @@ def test_solve_assignment_matches_brute_force_on_random_matrices():
             if all(rows[i] <= row_cap[i] for i in rows) and all(cols[j] <= col_cap[j] for j in cols):
                 best = max(best, sum(weights[i, j] for i, j in subset))
         assert sum(weights[i, j] for i, j in chosen) == best
+
+
+def test_excluded_pairs_are_never_proposed_and_explain_the_unmatched():
+    e = Person(id="e", shares=frozenset({1}))
+    x = Person(id="x", learns=frozenset({1}))
+    y = Person(id="y", learns=frozenset({1}))
+    result = match(employees=[e], executives=[x, y], excluded_pairs={("e", "x")})
+    assert [(p.employee_id, p.executive_id) for p in result.pairs] == [("e", "y")]
+    alone = match(employees=[e], executives=[x], excluded_pairs={("e", "x")})
+    assert alone.pairs == ()
+    assert {u.rules for u in alone.unmatched} == {(Rule.EXCLUDED_PAIR,)}
