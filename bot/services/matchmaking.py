@@ -67,11 +67,11 @@ def run_matching(
         cohort = cohort_for_matching(uow, team_id=team_id, lock=True)
         inputs = gather_inputs(uow, cohort=cohort)
         employees, executives = inputs.to_match()
-        waiting = [p for p in (*employees, *executives) if p.available and p.capacity]
-        waiting_employees = sum(1 for p in employees if p in waiting)
-        if not waiting_employees or waiting_employees == len(waiting):
+        waiting_employees = sum(1 for p in employees if p.available and p.capacity)
+        waiting_executives = sum(1 for p in executives if p.available and p.capacity)
+        if not waiting_employees or not waiting_executives:
             raise NothingToMatchError(
-                name=cohort.name, employees=waiting_employees, executives=len(waiting) - waiting_employees
+                name=cohort.name, employees=waiting_employees, executives=waiting_executives
             )
         result = matching.match(
             employees=employees,
@@ -169,7 +169,14 @@ def confirm_matching(
         proposed = uow.pairings.in_cohort(cohort_id=cohort.id, states=(PairingState.PROPOSED,))
         if not proposed:
             raise NoPairsToConfirmError()
+        # Held for the whole loop: the session's identity map keeps it only while referenced,
+        # and every enqueue makes sure the workspace exists.
+        workspace = uow.workspaces.ensure(team_id=team_id)
         by_person = {p.person_id: p for p in inputs.participants.values()}
+        uow.enrollments.mark_matched(
+            cohort_id=cohort.id,
+            person_ids=sorted({i for p in proposed for i in (p.employee_id, p.executive_id)}),
+        )
         keys = {skill.id: skill.key for skill in uow.skills.find_all(team_id=team_id, include_retired=True)}
         intros = 0
         for pairing in proposed:
@@ -217,6 +224,7 @@ def confirm_matching(
             at=now,
         )
         uow.commit()
+        del workspace
         return MatchConfirmation(
             cohort_id=cohort.id,
             cohort_name=cohort.name,
@@ -239,13 +247,15 @@ def make_live(
     default_timezone: str,
     by_person: Mapping[int, Participant] | None = None,
 ) -> int:
-    """Activate one pairing, mark both members matched, and queue its intro; 1 if an intro was queued."""
+    """Activate one pairing and queue its intro; 1 if an intro was queued.
+
+    The caller marks the members' enrollments matched (in one statement for a whole preview).
+    """
     pairing.state = PairingState.ACTIVE
     pairing.confirmed_at = now
     by_person = by_person or {p.person_id: p for p in inputs.participants.values()}
     employee = by_person[pairing.employee_id]
     executive = by_person[pairing.executive_id]
-    uow.enrollments.mark_matched(cohort_id=cohort.id, person_ids=[employee.person_id, executive.person_id])
     names = inputs.skill_names
     details = IntroDetails(
         pairing_id=pairing.id,

@@ -116,6 +116,9 @@ def pair_people(
             at=now,
         )
         if live:
+            uow.enrollments.mark_matched(
+                cohort_id=cohort.id, person_ids=[employee.person_id, executive.person_id]
+            )
             keys = {s.id: s.key for s in uow.skills.find_all(team_id=team_id, include_retired=True)}
             make_live(
                 uow,

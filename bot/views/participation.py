@@ -66,7 +66,13 @@ def participation_status_message(status: ParticipationStatus) -> dict[str, Any]:
         text = f"You are not taking part in *{name}*."
         hint = f"`{MENTOR_COMMAND} join` lets you join while enrolment is open."
         return message(text, [section(text), context(hint)])
-    lines = [f"*{name}* ({status.role}): {_STATE_WORDS.get(str(status.state), str(status.state))}"]
+    words = _STATE_WORDS.get(str(status.state), str(status.state))
+    if status.state == "surveyed" and status.cohort_state == "active":
+        words = (
+            "Pairs have been made, and there was no partner for you this round: "
+            "you are on the list for the next."
+        )
+    lines = [f"*{name}* ({status.role}): {words}"]
     if status.state == "paused" and status.paused_until:
         lines.append(f"Your break runs until {format_local_date(status.paused_until)}.")
     if status.state != "left":
@@ -77,7 +83,7 @@ def participation_status_message(status: ParticipationStatus) -> dict[str, Any]:
                 lines.append(f"Next check-in: {when}")
             else:
                 lines.append("There are no more check-ins planned in this program.")
-        else:
+        elif status.cohort_state != "active":
             lines.append("No partner yet: you will get your first check-in after pairs are made.")
     text = "\n".join(lines)
     blocks: list[Block] = [section(text)]

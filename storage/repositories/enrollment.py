@@ -90,7 +90,10 @@ class EnrollmentRepository:
         }
 
     def mark_matched(self, *, cohort_id: int, person_ids: list[int]) -> None:
-        """People who answered the survey become matched (a paused person stays paused)."""
+        """People who answered the survey become matched (a paused person stays paused).
+
+        Loaded enrollments are not refreshed: callers read states again in a new transaction.
+        """
         self._session.execute(
             update(Enrollment)
             .where(
@@ -99,5 +102,5 @@ class EnrollmentRepository:
                 Enrollment.state == EnrollmentState.SURVEYED,
             )
             .values(state=EnrollmentState.MATCHED)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(synchronize_session=False)
         )

@@ -16,6 +16,7 @@ from storage.models import (
     Cohort,
     Enrollment,
     EnrollmentSkill,
+    MatchRun,
     OutboxMessage,
     OutboxStatus,
     Pairing,
@@ -107,6 +108,14 @@ class PrivacyRepository:
             .values(created_by_user_id=None)
             .execution_options(synchronize_session=False)
         )
+        # Reasons are written with both members' names; previews list people by id and name.
+        self._session.execute(
+            update(Pairing)
+            .where(or_(Pairing.employee_id == person.id, Pairing.executive_id == person.id))
+            .values(reasons=[])
+            .execution_options(synchronize_session=False)
+        )
+        self._scrub_match_runs(team_id=team_id, user_id=user_id)
         referenced = self._session.scalar(
             select(exists().where(or_(Pairing.employee_id == person.id, Pairing.executive_id == person.id)))
         )
@@ -152,6 +161,24 @@ class PrivacyRepository:
                 row.status = OutboxStatus.CANCELLED
             row.updated_at = at
         return len(rows)
+
+    def _scrub_match_runs(self, *, team_id: str, user_id: str) -> None:
+        """Matching previews forget the person: their digest, their unmatched line, their invitation."""
+        statement = select(MatchRun).where(
+            MatchRun.team_id == team_id,
+            or_(
+                cast(MatchRun.inputs, Text).like(f"%{_escape_like(user_id)}%", escape="\\"),
+                cast(MatchRun.details, Text).like(f"%{_escape_like(user_id)}%", escape="\\"),
+            ),
+        )
+        for run in self._session.scalars(statement):
+            people = {key: value for key, value in (run.inputs.get("people") or {}).items() if key != user_id}
+            run.inputs = {**run.inputs, "people": people}
+            run.details = {
+                **run.details,
+                "unmatched": [e for e in run.details.get("unmatched", []) if e.get("user_id") != user_id],
+                "awaiting_survey": [u for u in run.details.get("awaiting_survey", []) if u != user_id],
+            }
 
     def _scrub_audit(self, *, team_id: str, user_id: str, replacement: str) -> int:
         """Audit events keep what happened; the person they name becomes anonymous."""

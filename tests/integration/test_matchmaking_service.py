@@ -392,3 +392,39 @@ def test_confirming_an_empty_preview_is_refused(uow_factory, cohort_id):
             window=WINDOW,
             default_timezone="UTC",
         )
+
+
+def test_deleting_a_person_s_data_scrubs_previews_and_pair_reasons(uow_factory, cohort_id, engine):
+    import json
+
+    from sqlalchemy import MetaData
+
+    with uow_factory() as uow:
+        uow.people.find(team_id=TEAM_ID, user_id="U0EMPA").real_name = "Zelda Unique"
+        uow.people.find(team_id=TEAM_ID, user_id="U0EMPC").real_name = "Yuri Unique"
+        uow.commit()
+    preview = _preview(uow_factory)
+    assert "Zelda Unique" in str([p.employee_name for p in preview.pairs])
+    for user_id in ("U0EMPA", "U0EMPC"):
+        leave(
+            uow=uow_factory(),
+            team_id=TEAM_ID,
+            user_id=user_id,
+            cohort_id=cohort_id,
+            delete_data=True,
+            admin_user_ids=(),
+            default_timezone="UTC",
+            window=WINDOW,
+        )
+
+    found = []
+    metadata = MetaData()
+    metadata.reflect(bind=engine)
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(table.select()).mappings():
+                for column, value in row.items():
+                    shown = value if isinstance(value, str) else json.dumps(value, default=str)
+                    if any(needle in shown for needle in ("U0EMPA", "U0EMPC", "Zelda", "Yuri")):
+                        found.append((table.name, column, shown))
+    assert found == []

@@ -122,6 +122,14 @@ def test_status_shows_the_next_check_in_in_the_person_s_zone():
     assert "Tuesday 9 June 2026 at 10:00 (Europe/Paris)" in body["text"]
 
 
+def test_status_after_pairs_were_made_without_a_partner_says_next_round():
+    body = participation_status_message(status(cohort_state=CohortState.ACTIVE))
+    assert "no partner for you this round" in body["text"]
+    assert "after pairs are made" not in body["text"]
+    before = participation_status_message(status())
+    assert "after pairs are made" in before["text"]
+
+
 def test_leave_modal_offers_deleting_data_and_reads_back():
     view = build_leave_modal(LeaveForm(cohort_id=7, cohort_name=LONG, has_partner=True))
     assert_valid_view(view)
