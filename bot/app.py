@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -22,6 +23,7 @@ def create_app(
     *,
     client: WebClient | None = None,
     uow_factory: Callable[[], UnitOfWork] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> App:
     """Build the Bolt app with every listener registered.
 
@@ -29,6 +31,7 @@ def create_app(
         settings: validated configuration.
         client: the WebClient to use; tests pass one whose base_url points at a fake Slack.
         uow_factory: makes a unit of work per use case; built from DATABASE_URL when omitted.
+        clock: the current aware UTC time; tests simulate a cohort's weeks with their own.
     """
     if client is None:
         client = build_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
@@ -54,6 +57,11 @@ def create_app(
         ),
         send_window=settings.send_window,
         default_timezone=settings.default_timezone,
+        clock=clock or _utc_now,
     )
     register_all(app, deps)
     return app
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

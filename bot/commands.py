@@ -45,6 +45,10 @@ MENTOR_USAGE: tuple[Usage, ...] = (
         "(you can edit it until pairs are made).",
     ),
     Usage(syntax="status", summary="Where you stand: your state, your partner, and your next check-in."),
+    Usage(
+        syntax="reflect",
+        summary="Write a reflection about your mentoring conversations (private unless you share it).",
+    ),
     Usage(syntax="pause [weeks]", summary="Take a break from check-ins for 1 to 12 weeks (2 if not given)."),
     Usage(syntax="resume", summary="End your break now."),
     Usage(
@@ -81,6 +85,7 @@ ADMIN_USAGE: tuple[Usage, ...] = (
         summary="Pair two people by hand (in the preview, or live once the cohort is active).",
     ),
     Usage(syntax="unpair @person", summary="Undo a person's pairing; they are not paired together again."),
+    Usage(syntax="nudge", summary="Send this period's check-in now to everyone who has not answered it."),
 )
 
 

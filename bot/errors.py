@@ -341,3 +341,26 @@ class PreviewGoneError(UserFacingError):
 
 class PairingRequestError(UserFacingError):
     """A `pair` or `unpair` that cannot be done as asked; the message says why and what to do."""
+
+
+class CheckinRefusedError(UserFacingError):
+    """A check-in button or reflection that cannot be taken (someone else's, an ended pairing...)."""
+
+
+class NotYourCheckinError(UserFacingError):
+    """A check-in button clicked by someone other than the person it was sent to."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This check-in was sent to someone else, so only they can answer it. Nothing changed."
+        )
+
+
+class NoActiveCohortError(UserFacingError):
+    """Something that needs a running (active) cohort, such as nudging check-ins."""
+
+    def __init__(self, *, name: str | None) -> None:
+        where = f"*{_escaped(name)}* has not started yet" if name else "there is no cohort"
+        super().__init__(
+            f"Check-ins start once pairs are confirmed, and {where}. `/mentor-admin match` makes the pairs."
+        )

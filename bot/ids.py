@@ -34,6 +34,15 @@ class ActionId(enum.StrEnum):
     MATCH_RERUN = "match_rerun"
     # "Pair anyway" under a `pair` that breaks a rule; value "<cohort>:<employee>:<executive>".
     PAIR_ANYWAY = "pair_anyway"
+    # Check-in answers; their value is "<pairing id>:<period>:<user id it was sent to>".
+    CHECKIN_MET = "checkin_met"
+    CHECKIN_NOT_YET = "checkin_not_yet"
+    CHECKIN_PAUSE = "checkin_pause"
+    # Inputs of the reflection modal (block ids tell them apart).
+    REFLECTION_FIELD = "reflection_field"
+    # The slipping-pair alert's buttons; their value is the pairing id.
+    SLIPPING_CONTACT = "slipping_contact"
+    SLIPPING_UNPAIR = "slipping_unpair"
 
 
 class BlockId(enum.StrEnum):
@@ -59,6 +68,11 @@ class BlockId(enum.StrEnum):
     SURVEY_GOALS = "goals"
     SURVEY_MEETING_FORMAT = "meeting_format"
     SURVEY_CAPACITY = "capacity"
+    # Inputs of the reflection modal: errors are keyed by these.
+    REFLECTION_LEARNED = "reflection_learned"
+    REFLECTION_WILL_TRY = "reflection_will_try"
+    REFLECTION_RATING = "reflection_rating"
+    REFLECTION_SHARE = "reflection_share"
 
 
 class CallbackId(enum.StrEnum):
@@ -71,3 +85,5 @@ class CallbackId(enum.StrEnum):
     LEAVE_MODAL = "leave_modal"
     # What the survey modal turns into after a submit (saved, or refused for a reason no answer fixes).
     SURVEY_NOTICE_MODAL = "survey_notice_modal"
+    REFLECTION_MODAL = "reflection_modal"
+    REFLECTION_NOTICE_MODAL = "reflection_notice_modal"

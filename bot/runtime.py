@@ -7,7 +7,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,8 @@ from waitress import create_server, wasyncore
 
 from bot.app import create_app
 from bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from bot.scheduler import build_scheduler
+from bot.scheduler import Planner, build_scheduler
+from bot.services.rhythm import plan_rhythm
 from bot.settings import ConnectionMode, Settings
 from bot.slack_gateway import build_delivery_client, build_web_client
 from bot.web import EVENTS_PATH, build_wsgi_app
@@ -107,6 +108,21 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+def program_planners(settings: Settings, *, uow_factory: Callable[[], UnitOfWork]) -> list[Planner]:
+    """What the scheduler plans each tick before delivering: the program's rhythm (check-ins...)."""
+
+    def plan() -> object:
+        return plan_rhythm(
+            uow=uow_factory(),
+            now=datetime.now(UTC),
+            window=settings.send_window,
+            default_timezone=settings.default_timezone,
+            admin_user_ids=settings.mentor_admins,
+        )
+
+    return [Planner(name="rhythm", run=plan)]
+
+
 def run_bot(settings: Settings, *, stop: threading.Event | None = None) -> None:
     """Migrate the database, build the app, serve until SIGTERM/SIGINT (or `stop`), then shut down."""
     stop = stop or threading.Event()
@@ -130,7 +146,7 @@ def run_bot(settings: Settings, *, stop: threading.Event | None = None) -> None:
         if settings.scheduler_enabled:
             scheduler = build_scheduler(
                 interval_seconds=settings.scheduler_interval_seconds,
-                planners=[],
+                planners=program_planners(settings, uow_factory=uow_factory),
                 dispatch=dispatcher.run_once,
             )
             scheduler.start()

@@ -166,3 +166,19 @@ class SlackGateway:
             logger.warning("Could not send %s to a DM: %s", filename, code)
             return False
         return True
+
+    def post_to_group(
+        self, *, user_ids: list[str], text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> str:
+        """Open (or reuse) the group DM of these people and the bot, post in it now, return its id.
+
+        For an admin waiting on a button: a failure raises SlackUnavailableError so they hear of it.
+        """
+        try:
+            channel = self._client.conversations_open(users=",".join(user_ids))["channel"]["id"]
+            self._client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except (SlackApiError, SlackClientError, OSError, KeyError, TypeError) as error:
+            code = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
+            logger.warning("Could not post to a group DM: %s", code)
+            raise SlackUnavailableError() from error
+        return str(channel)

@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from handlers import (
     admin_command,
+    checkins,
     cohort,
     errors,
     home,
@@ -33,3 +34,4 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     survey.register(app, deps)
     participation.register(app, deps)
     matching.register(app, deps)
+    checkins.register(app, deps)

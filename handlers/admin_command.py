@@ -12,6 +12,7 @@ from bot.commands import ADMIN_COMMAND, ADMIN_USAGE
 from bot.services import admin_status
 from bot.views.help import admin_help_message
 from bot.views.status import admin_status_message
+from handlers.checkins import nudge
 from handlers.cohort import show_cohort
 from handlers.deps import HandlerDeps
 from handlers.invitations import announce_enrolment, invite_executives
@@ -46,6 +47,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "match": run_match,
     "pair": pair,
     "unpair": unpair,
+    "nudge": nudge,
 }
 
 

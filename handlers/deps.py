@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
@@ -22,6 +24,11 @@ class HandlerDeps:
     send_window: SendWindow = field(default_factory=SendWindow)
     # The zone for people whose Slack profile has none (DEFAULT_TIMEZONE).
     default_timezone: str = "UTC"
+    # The current time (aware UTC): injectable so tests can live through a cohort's weeks.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.clock()
 
     def gateway(self, client: WebClient) -> SlackGateway:
         """Wrap the per-request client Bolt hands a listener (it carries that workspace's token)."""

@@ -8,7 +8,6 @@ arrives as a CSV file in the admin's DM.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -53,7 +52,7 @@ def run_match(
         respond(response_type="ephemeral", **match_usage_message(words=args))
         return
     preview = matchmaking.run_matching(
-        uow=deps.uow(), team_id=command["team_id"], actor_user_id=command["user_id"], now=_now()
+        uow=deps.uow(), team_id=command["team_id"], actor_user_id=command["user_id"], now=deps.now()
     )
     file_name = _attach_full_list(preview, gateway=deps.gateway(client), user_id=command["user_id"])
     respond(response_type="ephemeral", **match_preview_message(preview, file_name=file_name))
@@ -115,7 +114,7 @@ def unpair(
         team_id=command["team_id"],
         actor_user_id=command["user_id"],
         user_id=people.ids[0],
-        now=_now(),
+        now=deps.now(),
         window=deps.send_window,
         default_timezone=deps.default_timezone,
     )
@@ -146,7 +145,7 @@ def handle_match_confirm(
             actor_user_id=user_id,
             run_id=run_id,
             revision=revision,
-            now=_now(),
+            now=deps.now(),
             window=deps.send_window,
             default_timezone=deps.default_timezone,
         )
@@ -173,7 +172,7 @@ def handle_match_rerun(
     ack()
     user_id = _require_admin(body, deps=deps, client=client)
     preview = matchmaking.run_matching(
-        uow=deps.uow(), team_id=context["team_id"], actor_user_id=user_id, now=_now()
+        uow=deps.uow(), team_id=context["team_id"], actor_user_id=user_id, now=deps.now()
     )
     file_name = _attach_full_list(preview, gateway=deps.gateway(client), user_id=user_id)
     respond(
@@ -233,7 +232,7 @@ def _pair(
         first_user_id=first_user_id,
         second_user_id=second_user_id,
         override=override,
-        now=_now(),
+        now=deps.now(),
         window=deps.send_window,
         default_timezone=deps.default_timezone,
         cohort_id=cohort_id,
@@ -273,10 +272,6 @@ def _require_admin(body: dict[str, Any], *, deps: HandlerDeps, client: WebClient
 
 def _action_value(body: dict[str, Any]) -> object:
     return ((body.get("actions") or [{}])[0] or {}).get("value")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def register(app: App, deps: HandlerDeps) -> None:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.commands import MENTOR_COMMAND, MENTOR_USAGE
 from bot.views.help import mentor_help_message
+from handlers.checkins import reflect
 from handlers.deps import HandlerDeps
 from handlers.participation import leave, pause, resume, status
 from handlers.routing import Subcommand, route_subcommand
@@ -28,6 +29,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "pause": pause,
     "resume": resume,
     "leave": leave,
+    "reflect": reflect,
 }
 
 

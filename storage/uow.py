@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
     AuditRepository,
+    CheckinRepository,
     CohortRepository,
     EnrollmentRepository,
     OutboxRepository,
@@ -42,6 +43,7 @@ class _Active:
         self.enrollments = EnrollmentRepository(session=session)
         self.outbox = OutboxRepository(session=session)
         self.pairings = PairingRepository(session=session)
+        self.checkins = CheckinRepository(session=session)
         self.skills = SkillRepository(session=session)
         self.audit = AuditRepository(session=session)
         self.privacy = PrivacyRepository(session=session)
@@ -115,6 +117,10 @@ class UnitOfWork:
     @property
     def pairings(self) -> PairingRepository:
         return self._current().pairings
+
+    @property
+    def checkins(self) -> CheckinRepository:
+        return self._current().checkins
 
     @property
     def skills(self) -> SkillRepository:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
@@ -84,9 +85,17 @@ class RunningBot:
 
 
 @pytest.fixture
-def running_bot(settings: Settings, fake_slack: FakeSlackApi, uow_factory, engine) -> Iterator[RunningBot]:
+def bot_clock() -> Callable[[], datetime] | None:
+    """The app's clock: None for the real time; a test module overrides it to simulate weeks."""
+    return None
+
+
+@pytest.fixture
+def running_bot(
+    settings: Settings, fake_slack: FakeSlackApi, uow_factory, engine, bot_clock
+) -> Iterator[RunningBot]:
     client = build_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    app = create_app(settings, client=client, uow_factory=uow_factory)
+    app = create_app(settings, client=client, uow_factory=uow_factory, clock=bot_clock)
     server = HttpServer(
         wsgi_app=build_wsgi_app(bolt_app=app, health_check=lambda: ping(engine=engine)),
         host="127.0.0.1",

@@ -186,12 +186,14 @@ def unpair_person(
     now: datetime,
     window: SendWindow,
     default_timezone: str,
+    pairing_id: int | None = None,
 ) -> UnpairOutcome:
     """End the person's pairings in the current cohort, or drop them from the preview.
 
     Live pairings end and both members are told kindly.
-    The two are not paired together again in this cohort. Raises PairingRequestError when
-    the person is not in the cohort or has no partner.
+    The two are not paired together again in this cohort. `pairing_id` limits it to one
+    pairing (a slipping-pair alert's button). Raises PairingRequestError when the person is
+    not in the cohort or has no partner.
     """
     with uow:
         cohort = cohort_for_matching(uow, team_id=team_id, lock=True)
@@ -199,9 +201,13 @@ def unpair_person(
         enrollment = uow.enrollments.find(cohort_id=cohort.id, person_id=person.id) if person else None
         if person is None or enrollment is None:
             raise PairingRequestError(f"<@{user_id}> is not taking part in *{escape(cohort.name)}*.")
-        pairings = uow.pairings.of_person(
-            cohort_id=cohort.id, person_id=person.id, states=_OPEN, for_update=True
-        )
+        pairings = [
+            p
+            for p in uow.pairings.of_person(
+                cohort_id=cohort.id, person_id=person.id, states=_OPEN, for_update=True
+            )
+            if pairing_id is None or p.id == pairing_id
+        ]
         if not pairings:
             raise PairingRequestError(
                 f"<@{user_id}> has no partner in *{escape(cohort.name)}*, live or in the preview, "

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from bot.cadence import checkin_time, period_count
 from bot.commands import shown_word
 from bot.delivery.outbox import cancel, enqueue
 from bot.errors import (
@@ -24,7 +25,8 @@ from bot.errors import (
     ParticipationGoneError,
     PauseWeeksError,
 )
-from bot.local_time import SendWindow, add_local_days, local_send_time, next_allowed_time, resolve_zone
+from bot.local_time import SendWindow, next_allowed_time, resolve_zone
+from bot.services.checkins import cancel_pending_rhythm
 from bot.views.participation import (
     format_local_date,
     participant_left_admin_message,
@@ -135,25 +137,22 @@ def next_checkin_time(
 ) -> datetime | None:
     """The next check-in of the cohort in this zone after `now` (UTC), or None once the cohort is over.
 
-    Check-ins come every `cadence_weeks` from the first check-in day on or after the start
-    date, at the cohort's local hour, held to the send window like every DM.
+    The same calendar the planner sends by (`bot.cadence`): one check-in per period, in the
+    period's last week, at the cohort's weekday and local hour, held to the send window.
     """
     zone = resolve_zone(zone_name, default="UTC")
-    start = datetime.combine(cohort.start_date, datetime.min.time(), tzinfo=zone).astimezone(UTC)
-    end = add_local_days(at=start, days=7 * cohort.weeks, zone=zone)
-    slot = local_send_time(
-        after=start - timedelta(seconds=1),
-        weekday=cohort.checkin_weekday,
-        hour=cohort.checkin_hour,
-        zone=zone,
-        window=SendWindow(start_hour=0, end_hour=24, weekends=True),
-    )
-    cadence_days = 7 * max(cohort.cadence_weeks, 1)
-    while slot < end:
-        held = next_allowed_time(at=slot, zone=zone, window=window)
-        if held > now:
-            return held
-        slot = add_local_days(at=slot, days=cadence_days, zone=zone)
+    for period in range(1, period_count(weeks=cohort.weeks, cadence_weeks=cohort.cadence_weeks) + 1):
+        due = checkin_time(
+            start_date=cohort.start_date,
+            cadence_weeks=cohort.cadence_weeks,
+            period=period,
+            weekday=cohort.checkin_weekday,
+            hour=cohort.checkin_hour,
+            zone=zone,
+            window=window,
+        )
+        if due > now:
+            return due
     return None
 
 
@@ -177,6 +176,7 @@ def pause(
         until = now.astimezone(zone).date() + timedelta(weeks=weeks)
         enrollment.state = EnrollmentState.PAUSED
         person.paused_until_date = until
+        cancel_pending_rhythm(uow, cohort=cohort, person=person, now=now)
         uow.commit()
         return PauseResult(cohort_id=cohort.id, cohort_name=cohort.name, until=until)
 

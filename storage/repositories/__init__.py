@@ -4,6 +4,7 @@ They add, find and change rows but never commit; the unit of work (``storage.uow
 """
 
 from storage.repositories.audit import AuditRepository
+from storage.repositories.checkin import CheckinRepository
 from storage.repositories.cohort import CohortRepository
 from storage.repositories.enrollment import EnrollmentRepository
 from storage.repositories.outbox import OutboxRepository
@@ -15,6 +16,7 @@ from storage.repositories.workspace import WorkspaceRepository
 
 __all__ = [
     "AuditRepository",
+    "CheckinRepository",
     "CohortRepository",
     "EnrollmentRepository",
     "OutboxRepository",

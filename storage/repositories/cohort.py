@@ -26,6 +26,11 @@ class CohortRepository:
         )
         return self._session.scalars(statement).first()
 
+    def in_state(self, *, state: CohortState) -> list[Cohort]:
+        """Every workspace's cohorts in this state (the planner serves all workspaces at once)."""
+        statement = select(Cohort).where(Cohort.state == state).order_by(Cohort.id)
+        return list(self._session.scalars(statement))
+
     def get(self, *, team_id: str, cohort_id: int, for_update: bool = False) -> Cohort | None:
         """One cohort of this workspace (None for another workspace's id); ``for_update`` locks the row."""
         statement = select(Cohort).where(Cohort.team_id == team_id, Cohort.id == cohort_id)

@@ -27,6 +27,11 @@ class PairingRepository:
     def __init__(self, *, session: Session) -> None:
         self._session = session
 
+    def get(self, *, team_id: str, pairing_id: int) -> Pairing | None:
+        """One pairing of this workspace (None for another workspace's id)."""
+        statement = select(Pairing).where(Pairing.team_id == team_id, Pairing.id == pairing_id)
+        return self._session.scalars(statement).one_or_none()
+
     def in_cohort(self, *, cohort_id: int, states: Collection[PairingState]) -> list[Pairing]:
         """The cohort's pairings in these states, oldest first."""
         statement = (

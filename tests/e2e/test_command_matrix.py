@@ -25,6 +25,7 @@ ADMIN_CALLS = {
     "match": "match",
     "pair": f"pair <@{EMPLOYEE_USER_ID}> <@{ADMIN_USER_ID}>",
     "unpair": f"unpair <@{EMPLOYEE_USER_ID}>",
+    "nudge": "nudge",
 }
 
 ODD_MENTOR_TEXTS = [
@@ -40,6 +41,8 @@ ODD_MENTOR_TEXTS = [
     "leave <@U0NOBODY1>",
     "status 🤖",
     "<script>&amp;&lt;",
+    "reflect",
+    "reflect on <@U0NOBODY1>",
 ]
 ODD_ADMIN_TEXTS = [
     "bogus",
@@ -62,6 +65,8 @@ ODD_ADMIN_TEXTS = [
     "unpair",
     "unpair <@U0NOBODY1> <@U0NOBODY2>",
     "unpair <@U0NOBODY1>",
+    "nudge",
+    "nudge everyone now",
 ]
 
 
@@ -93,6 +98,8 @@ def test_a_non_admin_is_refused_every_admin_subcommand_and_nothing_changes(runni
         (ActionId.MATCH_CONFIRM, "1:0"),
         (ActionId.MATCH_RERUN, "1:0"),
         (ActionId.PAIR_ANYWAY, f"1:{EMPLOYEE_USER_ID}:{ADMIN_USER_ID}"),
+        (ActionId.SLIPPING_CONTACT, "1"),
+        (ActionId.SLIPPING_UNPAIR, "1"),
     ],
 )
 def test_a_non_admin_clicking_an_admin_button_is_refused(running_bot, uow_factory, action_id, value):

@@ -182,9 +182,10 @@ def test_next_check_in_follows_the_cadence_in_local_time():
     window = SendWindow()
     before = datetime(2026, 5, 1, tzinfo=UTC)
     first = next_checkin_time(cohort=cohort(), zone_name="America/Los_Angeles", window=window, now=before)
-    assert first == datetime(2026, 6, 2, 17, tzinfo=UTC)  # Tuesday 10:00 PDT
+    # Period 1 is 1-14 June; its check-in is in its last week: Tuesday 9 June, 10:00 PDT.
+    assert first == datetime(2026, 6, 9, 17, tzinfo=UTC)
     second = next_checkin_time(cohort=cohort(), zone_name="America/Los_Angeles", window=window, now=first)
-    assert second == datetime(2026, 6, 16, 17, tzinfo=UTC)
+    assert second == datetime(2026, 6, 23, 17, tzinfo=UTC)
     after_end = datetime(2026, 9, 1, tzinfo=UTC)
     assert next_checkin_time(cohort=cohort(), zone_name="Europe/Paris", window=window, now=after_end) is None
 
@@ -194,4 +195,4 @@ def test_a_check_in_hour_outside_the_window_is_held_to_its_start():
     at = next_checkin_time(
         cohort=early, zone_name="Europe/Paris", window=SendWindow(), now=datetime(2026, 5, 1, tzinfo=UTC)
     )
-    assert at == datetime(2026, 6, 2, 6, tzinfo=UTC)  # 08:00 CEST
+    assert at == datetime(2026, 6, 9, 6, tzinfo=UTC)  # 08:00 CEST

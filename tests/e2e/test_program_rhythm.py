@@ -1,0 +1,278 @@
+"""A whole cohort lived through its weeks on a simulated clock: check-ins, answers, reflections,
+reminders, breaks and slipping pairs, through signed HTTP, the planner and the dispatcher.
+
+Six weekly periods from Monday 1 March 2027 cross three DST changes (the US on 14 March,
+Europe on 28 March, New Zealand on 4 April); the six people live from UTC-10 to UTC+13.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.rhythm import plan_rhythm
+from storage.models import CheckinAnswer, CohortState, OutboxMessage, PersonRole, Reflection
+from tests.cohort_kit import make_cohort
+from tests.conftest import ADMIN_USER_ID
+from tests.delivery_kit import Clock, make_dispatcher
+from tests.e2e.test_commands import run_command
+from tests.fakes.slack_requests import checkboxes_value, plain_text_value, static_select_value
+from tests.matching_kit import surveyed
+
+START = date(2027, 3, 1)
+EMPLOYEE, EXECUTIVE = PersonRole.EMPLOYEE, PersonRole.EXECUTIVE
+# (user id, role, zone, shares, learns); each employee fits exactly one executive.
+PEOPLE = [
+    ("U0EMPHNL1", EMPLOYEE, "Pacific/Honolulu", ["ai-tools"], ["leadership"]),
+    ("U0EXEAKL1", EXECUTIVE, "Pacific/Auckland", ["leadership"], ["ai-tools"]),
+    ("U0EMPNYC1", EMPLOYEE, "America/New_York", ["social-media"], ["strategy"]),
+    ("U0EXEPAR1", EXECUTIVE, "Europe/Paris", ["strategy"], ["social-media"]),
+    ("U0EMPTBU1", EMPLOYEE, "Pacific/Tongatapu", ["wellbeing"], ["career-growth"]),
+    ("U0EXELON1", EXECUTIVE, "Europe/London", ["career-growth"], ["wellbeing"]),
+]
+ZONES = {user_id: zone for user_id, _, zone, _, _ in PEOPLE}
+PRIVATE_MARKER = "PRIVATE-7f3a reflection text"
+SHARED_MARKER = "SHARED-91bc what I taught"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2027, 2, 24, 20, tzinfo=UTC))
+
+
+@pytest.fixture
+def bot_clock(clock):
+    return clock
+
+
+class Program:
+    """The running bot plus the scheduler's work, driven by the simulated clock."""
+
+    def __init__(self, bot, uow_factory, settings, clock: Clock) -> None:
+        self.bot, self.uow_factory, self.settings, self.clock = bot, uow_factory, settings, clock
+        self.dispatcher = make_dispatcher(uow_factory, bot.fake, clock=clock)
+
+    def tick(self) -> None:
+        plan_rhythm(
+            uow=self.uow_factory(),
+            now=self.clock(),
+            window=self.settings.send_window,
+            default_timezone="UTC",
+            admin_user_ids=self.settings.mentor_admins,
+        )
+        for _ in range(5):
+            if self.dispatcher.run_once().handled == 0:
+                break
+
+    def run_until(self, when: datetime, *, step: timedelta = timedelta(hours=1)) -> None:
+        while self.clock() < when:
+            self.clock.advance(step)
+            self.tick()
+
+    def checkins(self, user_id: str) -> list[dict]:
+        """Check-in and reminder messages in the person's DM, oldest first."""
+        return [m for m in self.bot.fake.messages(f"D{user_id}") if _button(m, ActionId.CHECKIN_MET)]
+
+    def click(self, user_id: str, message: dict, action_id: str, *, as_user: str | None = None) -> dict:
+        response_url = self.bot.fake.new_response_url()
+        result = self.bot.slack.block_action(
+            user_id=as_user or user_id,
+            action_id=action_id,
+            value=_button(message, action_id)["value"],
+            response_url=response_url,
+            message={"ts": message["ts"], "text": message["text"]},
+            channel_id=f"D{user_id}",
+        )
+        assert result.status == 200
+        return self.bot.fake.wait_for_response(response_url)
+
+    def reflect(self, user_id: str, *, text: str, share: bool) -> None:
+        view = self.bot.fake.calls_to("views.open")[-1].args["view"]
+        result = self.bot.slack.view_submission(
+            user_id=user_id,
+            callback_id=CallbackId.REFLECTION_MODAL,
+            private_metadata=view["private_metadata"],
+            values={
+                BlockId.REFLECTION_LEARNED: {ActionId.REFLECTION_FIELD: plain_text_value(text)},
+                BlockId.REFLECTION_WILL_TRY: {ActionId.REFLECTION_FIELD: plain_text_value("")},
+                BlockId.REFLECTION_RATING: {ActionId.REFLECTION_FIELD: static_select_value("4")},
+                BlockId.REFLECTION_SHARE: {
+                    ActionId.REFLECTION_FIELD: checkboxes_value(["share"] if share else [])
+                },
+            },
+        )
+        assert result.status == 200
+        assert "errors" not in result.body
+
+    def outbox(self) -> list[OutboxMessage]:
+        with self.uow_factory() as uow:
+            return list(uow.session.query(OutboxMessage).order_by(OutboxMessage.id))
+
+
+def _button(message: dict, action_id: str) -> dict | None:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == action_id:
+                return element
+    return None
+
+
+def _tuesday_10(day: date, user_id: str) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo(ZONES[user_id])).astimezone(UTC)
+
+
+@pytest.fixture
+def program(running_bot, uow_factory, settings, clock) -> Program:
+    team_id = running_bot.fake.team_id
+    cohort = make_cohort(
+        uow_factory,
+        team_id=team_id,
+        state=CohortState.ENROLLING,
+        name="Rhythm",
+        start_date=START,
+        weeks=6,
+        cadence_weeks=1,
+        checkin_weekday=1,
+        checkin_hour=10,
+    )
+    for index, (user_id, role, zone, share, learn) in enumerate(PEOPLE):
+        running_bot.fake.add_user(user_id, name=user_id.lower(), tz=zone)
+        surveyed(
+            uow_factory,
+            team_id=team_id,
+            cohort_id=cohort.id,
+            user_id=user_id,
+            role=role,
+            share=share,
+            learn=learn,
+            department=f"Dept {index}",
+            tz=zone,
+        )
+    preview = run_command(running_bot, "/mentor-admin", "match", user_id=ADMIN_USER_ID)
+    confirm = next(
+        element
+        for block in preview["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == ActionId.MATCH_CONFIRM
+    )
+    response_url = running_bot.fake.new_response_url()
+    running_bot.slack.block_action(
+        user_id=ADMIN_USER_ID,
+        action_id=ActionId.MATCH_CONFIRM,
+        value=confirm["value"],
+        response_url=response_url,
+    )
+    assert "live" in running_bot.fake.wait_for_response(response_url)["text"]
+    return Program(running_bot, uow_factory, settings, clock)
+
+
+def test_a_cohort_lives_through_its_weeks(program):
+    hnl, akl, nyc, par, tbu, lon = (p[0] for p in PEOPLE)
+
+    # Week 1: everyone gets check-in 1 on Tuesday 2 March at 10:00 in their own zone.
+    program.run_until(datetime(2027, 3, 3, 12, tzinfo=UTC))
+    for user_id in ZONES:
+        assert len(program.checkins(user_id)) == 1, user_id
+    due = {m.recipient: m.due_at for m in program.outbox() if m.kind == "checkin"}
+    assert due == {user_id: _tuesday_10(date(2027, 3, 2), user_id) for user_id in ZONES}
+    first = program.checkins(hnl)[0]
+    assert f"<@{akl}>" in first["text"]
+
+    # Only the person a check-in was sent to may answer it.
+    refused = program.click(hnl, first, ActionId.CHECKIN_MET, as_user=akl)
+    assert "someone else" in refused["text"]
+
+    # Pair A met: the answer replaces the buttons, the reflection form opens; one reflection is
+    # shared with the partner, the other stays private.
+    answered = program.click(hnl, first, ActionId.CHECKIN_MET)
+    assert answered["replace_original"] is True
+    assert _button(answered, ActionId.CHECKIN_MET) is None
+    program.reflect(hnl, text=SHARED_MARKER, share=True)
+    program.click(akl, program.checkins(akl)[0], ActionId.CHECKIN_MET)
+    program.reflect(akl, text=PRIVATE_MARKER, share=False)
+    # Pair B met too; pair C (Tonga, London) never answers.
+    program.click(nyc, program.checkins(nyc)[0], ActionId.CHECKIN_MET)
+    program.click(par, program.checkins(par)[0], ActionId.CHECKIN_MET)
+
+    # Planning again at the same moment changes nothing.
+    before = len(program.outbox())
+    program.tick()
+    program.tick()
+    assert len(program.outbox()) == before
+
+    # Week 2: Honolulu answers "Not yet" (a reminder is queued), then Auckland answers "We met":
+    # the reminder is cancelled and never arrives.
+    program.run_until(datetime(2027, 3, 10, 12, tzinfo=UTC))
+    program.click(hnl, program.checkins(hnl)[-1], ActionId.CHECKIN_NOT_YET)
+    reminder = next(m for m in program.outbox() if m.kind == "checkin_reminder")
+    assert reminder.status == "pending"
+    program.click(akl, program.checkins(akl)[-1], ActionId.CHECKIN_MET)
+    assert next(m for m in program.outbox() if m.id == reminder.id).status == "cancelled"
+    for user_id in (nyc, par):
+        program.click(user_id, program.checkins(user_id)[-1], ActionId.CHECKIN_MET)
+
+    # Week 3: Honolulu takes a two-week break from the check-in itself.
+    program.run_until(datetime(2027, 3, 17, 11, tzinfo=UTC))
+    paused = program.click(hnl, program.checkins(hnl)[-1], ActionId.CHECKIN_PAUSE)
+    assert "Paused" in json.dumps(paused) or "break" in json.dumps(paused).lower()
+
+    # Through the end of the cohort; pair B keeps meeting every week.
+    for wednesday in (date(2027, 3, 17), date(2027, 3, 24), date(2027, 3, 31), date(2027, 4, 7)):
+        program.run_until(datetime(wednesday.year, wednesday.month, wednesday.day, 12, tzinfo=UTC))
+        for user_id in (nyc, par):
+            latest = program.checkins(user_id)[-1]
+            if _button(latest, ActionId.CHECKIN_MET):
+                program.click(user_id, latest, ActionId.CHECKIN_MET)
+    program.run_until(datetime(2027, 4, 9, 12, tzinfo=UTC))
+
+    checkins = [m for m in program.outbox() if m.kind == "checkin"]
+    by_person: dict[str, list[datetime]] = {}
+    for message in checkins:
+        by_person.setdefault(message.recipient, []).append(message.due_at)
+    tuesdays = [START + timedelta(days=1 + 7 * week) for week in range(6)]
+    for user_id in (akl, nyc, par, tbu, lon):
+        # Every period, Tuesday 10:00 local, across each DST change.
+        assert sorted(by_person[user_id]) == [_tuesday_10(day, user_id) for day in tuesdays], user_id
+    # Honolulu got nothing while on a break (weeks 4 and 5) and was back for week 6.
+    assert sorted(by_person[hnl]) == [_tuesday_10(day, hnl) for day in (*tuesdays[:3], tuesdays[5])]
+    for message in checkins:
+        local = message.due_at.astimezone(ZoneInfo(ZONES[message.recipient]))
+        assert (local.weekday(), local.hour) == (1, 10)
+    assert all(m.status == "sent" for m in checkins)
+
+    # Pair C never met: one alert per admin and one nudge each, once, however long it lasted.
+    slipping = [m for m in program.outbox() if m.kind == "slipping"]
+    assert sorted(m.recipient for m in slipping) == sorted([ADMIN_USER_ID, tbu, lon])
+    alert = next(m for m in slipping if m.recipient == ADMIN_USER_ID)
+    assert f"<@{tbu}>" in json.dumps(alert.payload)
+    assert f"<@{lon}>" in json.dumps(alert.payload)
+
+    # Reflections: the shared one reached the partner, the private one nobody.
+    shared = program.bot.fake.messages(f"D{akl}")
+    assert any(SHARED_MARKER in json.dumps(m) for m in shared)
+    everything = json.dumps([program.bot.fake.messages(f"D{u}") for u in (*ZONES, ADMIN_USER_ID)])
+    assert PRIVATE_MARKER not in everything
+    assert PRIVATE_MARKER not in json.dumps([m.payload for m in program.outbox()])
+    with program.uow_factory() as uow:
+        texts = {r.learned: r.shared for r in uow.session.query(Reflection)}
+    assert texts == {SHARED_MARKER: True, PRIVATE_MARKER: False}
+
+
+def test_answers_are_stored_per_person_and_period_and_can_change(program, uow_factory):
+    hnl = PEOPLE[0][0]
+    program.run_until(datetime(2027, 3, 3, 12, tzinfo=UTC))
+    message = program.checkins(hnl)[0]
+    program.click(hnl, message, ActionId.CHECKIN_NOT_YET)
+    changed = program.click(hnl, message, ActionId.CHECKIN_MET)
+    assert "We met" in json.dumps(changed)
+    from storage.models import Checkin
+
+    with uow_factory() as uow:
+        answers = [(c.period, c.answer) for c in uow.session.query(Checkin) if c.answered_at is not None]
+    assert answers == [(1, CheckinAnswer.MET)]
+    assert [m.status for m in program.outbox() if m.kind == "checkin_reminder"] == ["cancelled"]
