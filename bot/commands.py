@@ -86,6 +86,10 @@ ADMIN_USAGE: tuple[Usage, ...] = (
     ),
     Usage(syntax="unpair @person", summary="Undo a person's pairing; they are not paired together again."),
     Usage(syntax="nudge", summary="Send this period's check-in now to everyone who has not answered it."),
+    Usage(
+        syntax="close",
+        summary="End the current cohort: pairings end; everyone who had a partner gets the closing survey.",
+    ),
 )
 
 

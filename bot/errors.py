@@ -364,3 +364,27 @@ class NoActiveCohortError(UserFacingError):
         super().__init__(
             f"Check-ins start once pairs are confirmed, and {where}. `/mentor-admin match` makes the pairs."
         )
+
+
+# ---- closing a cohort, and the midpoint and closing surveys ---------------------------------
+
+
+class NothingToCloseError(UserFacingError):
+    """`close` without an active cohort: none at all, one already closed, or one not started yet."""
+
+    def __init__(self, *, name: str | None = None, state: str | None = None) -> None:
+        if name is None:
+            text = (
+                "There is no active cohort to close: the last one is already closed, or none was created. "
+                "`/mentor-admin cohort new` starts the next one."
+            )
+        else:
+            text = (
+                f"*{_escaped(name)}* is still {state}, so there is nothing to close: a cohort is closed once "
+                "it has run. Pairs are made with `/mentor-admin match`, which starts it."
+            )
+        super().__init__(text)
+
+
+class ProgramSurveyRefusedError(UserFacingError):
+    """A midpoint or closing survey that cannot be opened or saved (not a participant, a forged button...)."""

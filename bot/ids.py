@@ -43,6 +43,10 @@ class ActionId(enum.StrEnum):
     # The slipping-pair alert's buttons; their value is the pairing id.
     SLIPPING_CONTACT = "slipping_contact"
     SLIPPING_UNPAIR = "slipping_unpair"
+    # The midpoint or closing survey DM's button; its value is "<cohort id>:<kind>".
+    OPEN_PROGRAM_SURVEY = "open_program_survey"
+    # Inputs of the midpoint and closing survey modal (block ids tell them apart).
+    PROGRAM_SURVEY_FIELD = "program_survey_field"
 
 
 class BlockId(enum.StrEnum):
@@ -73,6 +77,11 @@ class BlockId(enum.StrEnum):
     REFLECTION_WILL_TRY = "reflection_will_try"
     REFLECTION_RATING = "reflection_rating"
     REFLECTION_SHARE = "reflection_share"
+    # Inputs of the midpoint and closing survey modal: errors are keyed by these.
+    PROGRAM_SURVEY_SATISFACTION = "program_survey_satisfaction"
+    PROGRAM_SURVEY_AGAIN = "program_survey_again"
+    PROGRAM_SURVEY_SKILLS = "program_survey_skills"
+    PROGRAM_SURVEY_COMMENTS = "program_survey_comments"
 
 
 class CallbackId(enum.StrEnum):
@@ -87,3 +96,5 @@ class CallbackId(enum.StrEnum):
     SURVEY_NOTICE_MODAL = "survey_notice_modal"
     REFLECTION_MODAL = "reflection_modal"
     REFLECTION_NOTICE_MODAL = "reflection_notice_modal"
+    PROGRAM_SURVEY_MODAL = "program_survey_modal"
+    PROGRAM_SURVEY_NOTICE_MODAL = "program_survey_notice_modal"

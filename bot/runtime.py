@@ -19,6 +19,7 @@ from waitress import create_server, wasyncore
 from bot.app import create_app
 from bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from bot.scheduler import Planner, build_scheduler
+from bot.services.program_surveys import plan_program_surveys
 from bot.services.rhythm import plan_rhythm
 from bot.settings import ConnectionMode, Settings
 from bot.slack_gateway import build_delivery_client, build_web_client
@@ -109,7 +110,8 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 def program_planners(settings: Settings, *, uow_factory: Callable[[], UnitOfWork]) -> list[Planner]:
-    """What the scheduler plans each tick before delivering: the program's rhythm (check-ins...)."""
+    """What the scheduler plans each tick before delivering: the program's rhythm (check-ins...)
+    and the midpoint and closing surveys."""
 
     def plan() -> object:
         return plan_rhythm(
@@ -120,7 +122,15 @@ def program_planners(settings: Settings, *, uow_factory: Callable[[], UnitOfWork
             admin_user_ids=settings.mentor_admins,
         )
 
-    return [Planner(name="rhythm", run=plan)]
+    def plan_surveys() -> object:
+        return plan_program_surveys(
+            uow=uow_factory(),
+            now=datetime.now(UTC),
+            window=settings.send_window,
+            default_timezone=settings.default_timezone,
+        )
+
+    return [Planner(name="rhythm", run=plan), Planner(name="surveys", run=plan_surveys)]
 
 
 def run_bot(settings: Settings, *, stop: threading.Event | None = None) -> None:

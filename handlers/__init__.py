@@ -18,6 +18,7 @@ from handlers import (
     matching,
     mentor_command,
     participation,
+    program_surveys,
     survey,
 )
 from handlers.deps import HandlerDeps
@@ -35,3 +36,4 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     participation.register(app, deps)
     matching.register(app, deps)
     checkins.register(app, deps)
+    program_surveys.register(app, deps)

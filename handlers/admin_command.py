@@ -17,6 +17,7 @@ from handlers.cohort import show_cohort
 from handlers.deps import HandlerDeps
 from handlers.invitations import announce_enrolment, invite_executives
 from handlers.matching import pair, run_match, unpair
+from handlers.program_surveys import close
 from handlers.routing import Subcommand, route_subcommand
 from handlers.skills import manage_skills
 
@@ -48,6 +49,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "pair": pair,
     "unpair": unpair,
     "nudge": nudge,
+    "close": close,
 }
 
 

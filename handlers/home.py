@@ -26,6 +26,9 @@ def handle_app_home_opened(
         admin_policy=deps.admin_policy,
         team_id=context["team_id"],
         user_id=event["user"],
+        now=deps.now(),
+        window=deps.send_window,
+        default_timezone=deps.default_timezone,
     )
 
 

@@ -109,6 +109,13 @@ class CheckinAnswer(StrEnum):
     PAUSE = "pause"
 
 
+class ProgramSurveyKind(StrEnum):
+    """The program's two surveys: half-way through a cohort, and at its end."""
+
+    MIDPOINT = "midpoint"
+    CLOSING = "closing"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -335,6 +342,28 @@ class Reflection(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class SurveyResponse(Base):
+    """One participant's answers to a cohort's midpoint or closing survey; answering again updates it.
+
+    ``again`` is "yes", "maybe" or "no"; ``skills_gained`` holds skill ids of the workspace.
+    """
+
+    __tablename__ = "survey_response"
+    __table_args__ = (UniqueConstraint("cohort_id", "person_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[ProgramSurveyKind] = mapped_column(StrEnumType(ProgramSurveyKind))
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    again: Mapped[str] = mapped_column(String(16))
+    skills_gained: Mapped[list[int]] = mapped_column(default=list)
+    comments: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    answered_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 def _due_at_of_inserted_row(context: DefaultExecutionContext) -> datetime:

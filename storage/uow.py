@@ -28,6 +28,7 @@ from storage.repositories import (
     PersonRepository,
     PrivacyRepository,
     SkillRepository,
+    SurveyResponseRepository,
     WorkspaceRepository,
 )
 
@@ -47,6 +48,7 @@ class _Active:
         self.skills = SkillRepository(session=session)
         self.audit = AuditRepository(session=session)
         self.privacy = PrivacyRepository(session=session)
+        self.survey_responses = SurveyResponseRepository(session=session)
 
 
 class UnitOfWork:
@@ -133,6 +135,10 @@ class UnitOfWork:
     @property
     def privacy(self) -> PrivacyRepository:
         return self._current().privacy
+
+    @property
+    def survey_responses(self) -> SurveyResponseRepository:
+        return self._current().survey_responses
 
     def _current(self) -> _Active:
         if self._active is None:

@@ -1,21 +1,90 @@
-"""The App Home tab: each person's state in the current cohort and the buttons that fit it."""
+"""The App Home tab: each person's state in the current cohort and the buttons that fit it.
+
+A matched or paused participant also sees their next check-in in their own time zone, this
+period's answer, and their own reflections. Reflections are private: the service only ever
+passes the viewer's own, and the admin part shows numbers, never their text.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.commands import ADMIN_COMMAND, MENTOR_COMMAND
 from bot.ids import ActionId, BlockId
 from bot.services.admin_status import EnrolmentCounts
 from bot.services.delivery import DeliveryHealth
-from bot.views.blocks import Block, actions, button, context, divider, header, section
+from bot.skills import escape_mrkdwn
+from bot.views.blocks import (
+    VIEW_BLOCK_LIMIT,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    section,
+    shorten,
+)
 from bot.views.help import ABOUT
+from bot.views.participation import format_local_date, format_local_time
 from bot.views.status import delivery_health_line, enrolment_counts_line
 
 # Before the cohort is active, answers can still be edited (the survey is locked afterwards).
 _OPEN_STATES = ("draft", "enrolling")
+# Five excerpts of at most 300 + 200 characters stay within one section each, even when
+# escaping `&` grows them fivefold; the Home tab stays far below its 100 blocks.
+REFLECTIONS_SHOWN = 5
+LEARNED_EXCERPT = 300
+WILL_TRY_EXCERPT = 200
+_ANSWER_WORDS = {"met": "you met ✅", "not_yet": "not met yet", "pause": "on a break"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeCheckin:
+    """This period's check-in of one of the viewer's pairings."""
+
+    partner_user_id: str | None
+    # met | not_yet | pause, or None while unanswered.
+    answer: str | None
+    # The check-in was sent (or is queued): there is something to answer.
+    asked: bool
+    # When it is (or was) due for the viewer, in UTC.
+    due_at: datetime | None
+    # The pair was made too close to it, so this period is not asked about.
+    skipped: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeReflection:
+    """One of the viewer's own reflections."""
+
+    written_at: datetime
+    period: int | None
+    rating: int | None
+    shared: bool
+    # Whom a shared reflection went to, when they are still known.
+    partner_user_id: str | None
+    learned: str
+    will_try: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeProgram:
+    """A matched or paused participant's check-ins and own reflections, in their time zone."""
+
+    zone_name: str
+    period: int
+    periods: int
+    paired: bool
+    on_break: bool = False
+    next_checkin_at: datetime | None = None
+    checkins: tuple[HomeCheckin, ...] = ()
+    # Newest first, at most REFLECTIONS_SHOWN; `reflection_count` counts them all.
+    reflections: tuple[HomeReflection, ...] = ()
+    reflection_count: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +103,8 @@ class HomeState:
     counts: EnrolmentCounts | None = None
     delivery: DeliveryHealth | None = None
     now: datetime | None = None
+    # Matched or paused in the active cohort: check-ins and the viewer's own reflections.
+    program: HomeProgram | None = None
 
 
 def _status_and_buttons(state: HomeState) -> tuple[str, list[Block]]:
@@ -81,6 +152,88 @@ def _status_and_buttons(state: HomeState) -> tuple[str, list[Block]]:
     return "You are not part of a mentoring cohort right now. I will let you know when one opens.", []
 
 
+def _local_date(at: datetime, *, zone_name: str) -> str:
+    return format_local_date(at.astimezone(ZoneInfo(zone_name)).date())
+
+
+def _checkin_words(checkin: HomeCheckin, *, zone_name: str, now: datetime | None) -> str:
+    if checkin.answer is not None:
+        return _ANSWER_WORDS.get(checkin.answer, escape_mrkdwn(checkin.answer))
+    if checkin.skipped:
+        return "no check-in, as you were paired just before it"
+    if checkin.asked:
+        return "not answered yet (the buttons are in your DMs)"
+    if checkin.due_at is not None and (now is None or checkin.due_at > now):
+        return f"your check-in comes on {_local_date(checkin.due_at, zone_name=zone_name)}"
+    return "no check-in was sent to you"
+
+
+def _checkin_lines(program: HomeProgram, *, now: datetime | None) -> list[str]:
+    if not program.paired:
+        return ["No partner at the moment, so no check-ins."]
+    if program.next_checkin_at is not None:
+        lines = [f"Next check-in: {format_local_time(program.next_checkin_at, zone_name=program.zone_name)}"]
+    elif program.on_break:
+        lines = ["No check-ins reach you during your break."]
+    else:
+        lines = ["There are no more check-ins in this program."]
+    if program.period < 1:
+        lines.append("The program has not started yet.")
+    elif program.period > program.periods:
+        lines.append(f"All {program.periods} periods are over.")
+    else:
+        many = len(program.checkins) > 1
+        for checkin in program.checkins:
+            with_whom = f" with <@{checkin.partner_user_id}>" if many and checkin.partner_user_id else ""
+            words = _checkin_words(checkin, zone_name=program.zone_name, now=now)
+            lines.append(f"This period ({program.period} of {program.periods}){with_whom}: {words}")
+    return lines
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """Whitespace folded to one line (it sits in a quote), cut, then escaped (so no entity is cut)."""
+    return escape_mrkdwn(shorten(" ".join(text.split()), limit))
+
+
+def _reflection_block(reflection: HomeReflection, *, zone_name: str) -> Block:
+    facts = [f"*{_local_date(reflection.written_at, zone_name=zone_name)}*"]
+    if reflection.period is not None:
+        facts.append(f"period {reflection.period}")
+    if reflection.rating is not None:
+        facts.append(f"rated {reflection.rating}/5")
+    if reflection.shared:
+        whom = f"<@{reflection.partner_user_id}>" if reflection.partner_user_id else "your partner"
+        facts.append(f"shared with {whom}")
+    else:
+        facts.append("private")
+    lines = [" · ".join(facts)]
+    if learned := _excerpt(reflection.learned, LEARNED_EXCERPT):
+        lines.append(f">{learned}")
+    if reflection.will_try and (will_try := _excerpt(reflection.will_try, WILL_TRY_EXCERPT)):
+        lines.append(f">_Will try:_ {will_try}")
+    return section("\n".join(lines))
+
+
+def _program_blocks(program: HomeProgram, *, now: datetime | None) -> list[Block]:
+    """Check-ins, then the viewer's own reflections (newest first, a few, and how many more)."""
+    blocks: list[Block] = [divider(), section("*Check-ins*\n" + "\n".join(_checkin_lines(program, now=now)))]
+    reflect = f"`{MENTOR_COMMAND} reflect` writes a new one"
+    if not program.reflections:
+        blocks.append(
+            section(
+                "*Your reflections*\nYou have not written any yet. "
+                f"{reflect}: it stays private unless you choose to share it with your partner."
+            )
+        )
+        return blocks
+    blocks.append(section("*Your reflections*\nOnly you see this list; newest first."))
+    shown = program.reflections[:REFLECTIONS_SHOWN]
+    blocks += [_reflection_block(r, zone_name=program.zone_name) for r in shown]
+    more = max(program.reflection_count - len(shown), 0)
+    blocks.append(context((f"And {more} more. " if more else "") + f"{reflect}."))
+    return blocks
+
+
 def _admin_blocks(state: HomeState) -> list[Block]:
     if state.cohort_name:
         lines = [f"Current cohort: *{state.cohort_name}* ({state.cohort_state})."]
@@ -115,6 +268,8 @@ def build_home_view(state: HomeState) -> dict[str, Any]:
         ),
         context(f"Type `{MENTOR_COMMAND} help` in any channel to see what you can do."),
     ]
+    if state.program is not None:
+        blocks += _program_blocks(state.program, now=state.now)
     if state.is_admin:
         blocks += _admin_blocks(state)
-    return {"type": "home", "blocks": blocks}
+    return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}

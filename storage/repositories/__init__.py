@@ -12,6 +12,7 @@ from storage.repositories.pairing import PairingRepository
 from storage.repositories.person import PersonRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.skill import SkillRepository
+from storage.repositories.survey_response import SurveyResponseRepository
 from storage.repositories.workspace import WorkspaceRepository
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "PersonRepository",
     "PrivacyRepository",
     "SkillRepository",
+    "SurveyResponseRepository",
     "WorkspaceRepository",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,3 +98,8 @@ class CheckinRepository:
             .limit(limit)
         )
         return list(self._session.scalars(statement))
+
+    def count_reflections_of(self, *, author_id: int) -> int:
+        """How many reflections the author has written (the Home tab lists a few and counts the rest)."""
+        statement = select(func.count()).select_from(Reflection).where(Reflection.author_id == author_id)
+        return self._session.scalar(statement) or 0

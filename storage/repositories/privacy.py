@@ -23,6 +23,7 @@ from storage.models import (
     PairingState,
     Person,
     Reflection,
+    SurveyResponse,
 )
 
 # What a message that mentioned an erased person carries instead of its text.
@@ -90,6 +91,7 @@ class PrivacyRepository:
         enrollments = self._delete(delete(Enrollment).where(Enrollment.person_id == person.id))
         checkins = self._delete(delete(Checkin).where(Checkin.person_id == person.id))
         reflections = self._delete(delete(Reflection).where(Reflection.author_id == person.id))
+        self._delete(delete(SurveyResponse).where(SurveyResponse.person_id == person.id))
         pattern = f"%{_escape_like(user_id)}%"
         outbox_deleted = self._delete(
             delete(OutboxMessage).where(

@@ -26,6 +26,7 @@ ADMIN_CALLS = {
     "pair": f"pair <@{EMPLOYEE_USER_ID}> <@{ADMIN_USER_ID}>",
     "unpair": f"unpair <@{EMPLOYEE_USER_ID}>",
     "nudge": "nudge",
+    "close": "close",
 }
 
 ODD_MENTOR_TEXTS = [
@@ -67,6 +68,9 @@ ODD_ADMIN_TEXTS = [
     "unpair <@U0NOBODY1>",
     "nudge",
     "nudge everyone now",
+    "close",
+    "close now please",
+    "CLOSE <#C0GENERAL1|general>",
 ]
 
 

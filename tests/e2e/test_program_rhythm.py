@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.program_surveys import plan_program_surveys
 from bot.services.rhythm import plan_rhythm
 from storage.models import CheckinAnswer, CohortState, OutboxMessage, PersonRole, Reflection
 from tests.cohort_kit import make_cohort
@@ -63,6 +64,9 @@ class Program:
             window=self.settings.send_window,
             default_timezone="UTC",
             admin_user_ids=self.settings.mentor_admins,
+        )
+        plan_program_surveys(
+            uow=self.uow_factory(), now=self.clock(), window=self.settings.send_window, default_timezone="UTC"
         )
         for _ in range(5):
             if self.dispatcher.run_once().handled == 0:
@@ -252,6 +256,24 @@ def test_a_cohort_lives_through_its_weeks(program):
     assert f"<@{tbu}>" in json.dumps(alert.payload)
     assert f"<@{lon}>" in json.dumps(alert.payload)
 
+    # Half-way (Monday 22 March) everyone paired got the midpoint survey once, and after the
+    # last period (Monday 12 April, not reached yet) nobody has the closing one.
+    surveys = [m for m in program.outbox() if m.kind.endswith("survey") or m.dedupe_key.startswith("survey:")]
+    midpoint = sorted(m.recipient for m in surveys if ":midpoint:" in m.dedupe_key)
+    assert midpoint == sorted(ZONES)
+    for message in surveys:
+        local = message.due_at.astimezone(ZoneInfo(ZONES[message.recipient]))
+        assert local.date() >= date(2027, 3, 22)
+        assert 8 <= local.hour < 18
+    assert not [m for m in surveys if ":closing:" in m.dedupe_key]
+    program.run_until(datetime(2027, 4, 13, 12, tzinfo=UTC), step=timedelta(hours=3))
+    closing = sorted(
+        m.recipient
+        for m in program.outbox()
+        if m.dedupe_key.startswith("survey:") and ":closing:" in m.dedupe_key
+    )
+    assert closing == sorted(ZONES)
+
     # Reflections: the shared one reached the partner, the private one nobody.
     shared = program.bot.fake.messages(f"D{akl}")
     assert any(SHARED_MARKER in json.dumps(m) for m in shared)
@@ -276,3 +298,42 @@ def test_answers_are_stored_per_person_and_period_and_can_change(program, uow_fa
         answers = [(c.period, c.answer) for c in uow.session.query(Checkin) if c.answered_at is not None]
     assert answers == [(1, CheckinAnswer.MET)]
     assert [m.status for m in program.outbox() if m.kind == "checkin_reminder"] == ["cancelled"]
+
+
+def test_nudge_sends_this_period_s_check_in_now_to_those_who_have_not_answered(program):
+    hnl = PEOPLE[0][0]
+    early = run_command(program.bot, "/mentor-admin", "nudge", user_id=ADMIN_USER_ID)
+    assert "no check-in" in early["text"].lower() or "first" in early["text"].lower()
+
+    program.run_until(datetime(2027, 3, 3, 12, tzinfo=UTC))
+    program.click(hnl, program.checkins(hnl)[0], ActionId.CHECKIN_MET)
+    answer = run_command(program.bot, "/mentor-admin", "nudge", user_id=ADMIN_USER_ID)
+    assert "5" in answer["text"]
+    nudged = sorted(m.recipient for m in program.outbox() if ":nudge:" in m.dedupe_key)
+    assert nudged == sorted(u for u in ZONES if u != hnl)
+    again = run_command(program.bot, "/mentor-admin", "nudge", user_id=ADMIN_USER_ID)
+    assert again["text"]
+    assert len([m for m in program.outbox() if ":nudge:" in m.dedupe_key]) == 5, "one repeat a day at most"
+
+
+def test_slipping_alert_buttons_contact_and_unpair_the_pair(program):
+    tbu, lon = PEOPLE[4][0], PEOPLE[5][0]
+    program.run_until(datetime(2027, 3, 17, 12, tzinfo=UTC))
+    alerts = [
+        m for m in program.bot.fake.messages(f"D{ADMIN_USER_ID}") if _button(m, ActionId.SLIPPING_UNPAIR)
+    ]
+    # Pairs A and B never answered either here, so each of the three pairs is flagged once.
+    assert len(alerts) == 3
+    alert = next(m for m in alerts if f"<@{tbu}>" in json.dumps(m))
+
+    contacted = program.click(ADMIN_USER_ID, alert, ActionId.SLIPPING_CONTACT)
+    assert "group DM" in contacted["text"]
+    opened = program.bot.fake.calls_to("conversations.open")[-1].args["users"]
+    assert sorted(opened.split(",")) == sorted([ADMIN_USER_ID, tbu, lon])
+
+    program.click(ADMIN_USER_ID, alert, ActionId.SLIPPING_UNPAIR)
+    ended = sorted(m.recipient for m in program.outbox() if m.kind == "pairing_ended")
+    assert ended == sorted([tbu, lon])
+    program.run_until(datetime(2027, 3, 24, 12, tzinfo=UTC))
+    later = [m for m in program.outbox() if m.kind == "checkin" and m.recipient in (tbu, lon)]
+    assert all(m.due_at < datetime(2027, 3, 17, tzinfo=UTC) for m in later), "an ended pair gets no check-ins"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from bot.ids import ActionId, BlockId
 from bot.services.admin_status import AdminStatus, EnrolmentCounts
 from bot.services.delivery import DeliveryHealth
-from bot.views.home import HomeState, build_home_view
+from bot.views.home import HomeCheckin, HomeProgram, HomeReflection, HomeState, build_home_view
 from bot.views.status import admin_status_message
 from tests.blockkit import assert_valid_message, assert_valid_view
 
@@ -194,3 +195,244 @@ def test_status_without_cohort_has_no_people_table():
     )
     assert_valid_message(body)
     assert "People" not in json.dumps(body)
+
+
+# ---- a participant's check-ins and own reflections ----------------------------------------
+
+PARIS = "Europe/Paris"
+# Tuesday 10 March 2026, 10:00 in Paris (CET, UTC+1).
+NEXT_CHECKIN = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def checkin(**overrides) -> HomeCheckin:
+    values = {"partner_user_id": "U0PARTNER", "answer": None, "asked": False, "due_at": NEXT_CHECKIN}
+    return HomeCheckin(**(values | overrides))
+
+
+def reflection(**overrides) -> HomeReflection:
+    values = {
+        "written_at": datetime(2026, 2, 27, 23, 30, tzinfo=UTC),
+        "period": 1,
+        "rating": 4,
+        "shared": False,
+        "partner_user_id": None,
+        "learned": "How the new tools save an hour a week.",
+        "will_try": None,
+    }
+    return HomeReflection(**(values | overrides))
+
+
+def program(**overrides) -> HomeProgram:
+    values = {
+        "zone_name": PARIS,
+        "period": 2,
+        "periods": 6,
+        "paired": True,
+        "next_checkin_at": NEXT_CHECKIN,
+        "checkins": (checkin(),),
+    }
+    return HomeProgram(**(values | overrides))
+
+
+def matched(**overrides) -> dict:
+    state = home(
+        cohort_state="active",
+        enrollment_state="matched",
+        partner_user_id="U0PARTNER",
+        program=program(**overrides),
+    )
+    view = build_home_view(state)
+    assert_valid_view(view)
+    return view
+
+
+def texts(view: dict) -> list[str]:
+    found = []
+    for block in view["blocks"]:
+        if "text" in block:
+            found.append(block["text"]["text"])
+        found += [e.get("text", "") for e in block.get("elements", []) if e.get("type") == "mrkdwn"]
+    return found
+
+
+def checkins_text(view: dict) -> str:
+    return next(text for text in texts(view) if text.startswith("*Check-ins*"))
+
+
+def reflection_texts(view: dict) -> list[str]:
+    """The reflection sections: those after the "Your reflections" heading, up to the next context."""
+    blocks = view["blocks"]
+    start = next(
+        i for i, b in enumerate(blocks) if b.get("text", {}).get("text", "").startswith("*Your refl")
+    )
+    found = []
+    for block in blocks[start + 1 :]:
+        if block["type"] != "section":
+            break
+        found.append(block["text"]["text"])
+    return found
+
+
+def test_next_checkin_is_shown_in_the_persons_own_zone():
+    assert "Next check-in: Tuesday 10 March 2026 at 10:00 (Europe/Paris)" in checkins_text(matched())
+    tokyo = checkins_text(matched(zone_name="Asia/Tokyo"))
+    assert "Next check-in: Tuesday 10 March 2026 at 18:00 (Asia/Tokyo)" in tokyo
+
+
+def test_no_more_checkins_once_the_program_runs_out():
+    text = checkins_text(matched(next_checkin_at=None, period=7, checkins=()))
+    assert "There are no more check-ins in this program." in text
+    assert "All 6 periods are over." in text
+
+
+def test_people_on_a_break_without_an_end_hear_of_no_checkins():
+    text = checkins_text(matched(next_checkin_at=None, on_break=True))
+    assert "No check-ins reach you during your break." in text
+
+
+def test_people_without_a_partner_have_no_checkins():
+    text = checkins_text(matched(paired=False, next_checkin_at=None, checkins=()))
+    assert text == "*Check-ins*\nNo partner at the moment, so no check-ins."
+
+
+@pytest.mark.parametrize(
+    ("this_period", "words"),
+    [
+        (checkin(answer="met", asked=True), "you met ✅"),
+        (checkin(answer="not_yet", asked=True), "not met yet"),
+        (checkin(answer="pause"), "on a break"),
+        (checkin(asked=True, due_at=NOW - timedelta(days=1)), "not answered yet"),
+        (checkin(), "your check-in comes on Tuesday 10 March 2026"),
+        (checkin(due_at=NOW - timedelta(days=1)), "no check-in was sent to you"),
+        (checkin(skipped=True), "no check-in, as you were paired just before it"),
+    ],
+)
+def test_this_periods_answer_is_said_in_words(this_period, words):
+    text = checkins_text(matched(checkins=(this_period,)))
+    assert f"This period (2 of 6): {words}" in text
+
+
+def test_with_several_partners_each_periods_answer_names_the_partner():
+    both = (checkin(partner_user_id="U0ONE", answer="met"), checkin(partner_user_id="U0TWO"))
+    text = checkins_text(matched(checkins=both))
+    assert "This period (2 of 6) with <@U0ONE>: you met ✅" in text
+    assert "This period (2 of 6) with <@U0TWO>: your check-in comes on" in text
+
+
+def test_before_the_start_there_is_no_period_yet():
+    assert "has not started yet" in checkins_text(matched(period=0, checkins=()))
+
+
+def test_reflections_show_date_period_rating_and_who_saw_them():
+    shared = reflection(
+        written_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
+        period=2,
+        rating=5,
+        shared=True,
+        partner_user_id="U0PARTNER",
+        learned="Shared lesson",
+        will_try="Short demos",
+    )
+    private = reflection()
+    view = matched(reflections=(shared, private), reflection_count=2)
+    first, second = reflection_texts(view)
+    assert first.startswith("*Sunday 1 March 2026* · period 2 · rated 5/5 · shared with <@U0PARTNER>")
+    assert ">Shared lesson" in first
+    assert ">_Will try:_ Short demos" in first
+    # Written at 23:30 UTC, which is already the next day in Paris.
+    assert second.startswith("*Saturday 28 February 2026* · period 1 · rated 4/5 · private")
+    assert "/mentor reflect" in json.dumps(view)
+    assert "more" not in json.dumps(view)
+
+
+def test_a_shared_reflection_whose_partner_is_gone_says_your_partner():
+    [text] = reflection_texts(matched(reflections=(reflection(shared=True),), reflection_count=1))
+    assert "shared with your partner" in text
+
+
+def test_reflections_without_period_or_rating_leave_them_out():
+    [text] = reflection_texts(
+        matched(reflections=(reflection(period=None, rating=None),), reflection_count=1)
+    )
+    assert text.startswith("*Saturday 28 February 2026* · private\n")
+
+
+def test_at_most_five_reflections_then_how_many_more():
+    many = tuple(reflection(learned=f"lesson {i}") for i in range(7))
+    view = matched(reflections=many, reflection_count=12)
+    assert [t.split("\n")[1] for t in reflection_texts(view)] == [f">lesson {i}" for i in range(5)]
+    assert "And 7 more. `/mentor reflect` writes a new one." in texts(view)
+
+
+def test_no_reflections_yet_points_to_the_command():
+    text = next(t for t in texts(matched()) if t.startswith("*Your reflections*"))
+    assert "You have not written any yet" in text
+    assert "`/mentor reflect`" in text
+
+
+def test_reflection_text_is_escaped_and_shortened():
+    sneaky = "<!channel> & <@U0BOSS> <https://evil.example|click> " + "x" * 1000
+    [text] = reflection_texts(
+        matched(reflections=(reflection(learned=sneaky, will_try="<b>bold</b>"),), reflection_count=1)
+    )
+    for raw in ("<!channel>", "<@U0BOSS>", "<https"):
+        assert raw not in text
+    assert "&lt;!channel&gt; &amp; &lt;@U0BOSS&gt;" in text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in text
+    learned = text.split("\n")[1]
+    assert learned.endswith("…")
+    assert len(learned) < 400
+
+
+def test_multi_line_reflections_stay_inside_their_quote():
+    [text] = reflection_texts(
+        matched(reflections=(reflection(learned="one\n\ntwo\nthree"),), reflection_count=1)
+    )
+    assert text.split("\n")[1:] == [">one two three"]
+
+
+@pytest.mark.parametrize("character", ["x", "&", "<"])
+def test_huge_reflections_stay_within_block_kit_limits(character):
+    huge = reflection(
+        shared=True, partner_user_id="U0PARTNER", learned=character * 3000, will_try=character * 3000
+    )
+    many_partners = tuple(checkin(partner_user_id=f"U0P{i:04d}") for i in range(60))
+    state = home(
+        is_admin=True,
+        cohort_name="Spring " * 1000,
+        cohort_state="active",
+        enrollment_state="matched",
+        partner_user_id="U0PARTNER",
+        counts=EnrolmentCounts(),
+        delivery=health(),
+        program=program(reflections=(huge,) * 5, reflection_count=999, checkins=many_partners),
+    )
+    view = build_home_view(state)
+    assert_valid_view(view)
+    for text in reflection_texts(view):
+        assert len(text) <= 3000
+        assert text.count("…") == 2, "both excerpts are cut, and nothing else"
+        assert re.search(r"&[a-z]*…", text) is None, "an escape is never cut in half"
+
+
+def test_the_admin_part_never_shows_reflection_text():
+    secret = "SECRET-lesson-42"
+    state = home(
+        is_admin=True,
+        cohort_state="active",
+        enrollment_state="matched",
+        counts=EnrolmentCounts(),
+        delivery=health(),
+        program=program(reflections=(reflection(learned=secret, will_try=secret),), reflection_count=1),
+    )
+    view = build_home_view(state)
+    [admin] = [b for b in view["blocks"] if b.get("block_id") == BlockId.HOME_ADMIN]
+    assert secret not in admin["text"]["text"]
+    admin_at = view["blocks"].index(admin)
+    assert secret not in json.dumps(view["blocks"][admin_at - 1 :])
+
+
+def test_people_not_in_the_program_see_no_checkins_or_reflections():
+    view = build_home_view(home(enrollment_state="surveyed"))
+    assert "Check-ins" not in json.dumps(view)
+    assert "Your reflections" not in json.dumps(view)
