@@ -49,6 +49,10 @@ MENTOR_USAGE: tuple[Usage, ...] = (
         syntax="reflect",
         summary="Write a reflection about your mentoring conversations (private unless you share it).",
     ),
+    Usage(
+        syntax="export",
+        summary="Get your own learning log (your reflections and check-ins) as a file in your DM.",
+    ),
     Usage(syntax="pause [weeks]", summary="Take a break from check-ins for 1 to 12 weeks (2 if not given)."),
     Usage(syntax="resume", summary="End your break now."),
     Usage(
@@ -85,6 +89,21 @@ ADMIN_USAGE: tuple[Usage, ...] = (
         summary="Pair two people by hand (in the preview, or live once the cohort is active).",
     ),
     Usage(syntax="unpair @person", summary="Undo a person's pairing; they are not paired together again."),
+    Usage(
+        syntax="remove @person",
+        summary="Take someone out of the program: their pairing ends and their partner is told kindly.",
+    ),
+    Usage(
+        syntax="export",
+        summary="A CSV of the cohort in your DM: pairs, check-in answers, ratings, survey scores "
+        "(never reflection text).",
+    ),
+    Usage(
+        syntax="report",
+        summary="Participation, met rate per period, slipping pairs, ratings, skills and surveys, "
+        "with a chart.",
+    ),
+    Usage(syntax="audit [page]", summary="Who did what as an admin, newest first (25 a page)."),
     Usage(syntax="nudge", summary="Send this period's check-in now to everyone who has not answered it."),
     Usage(
         syntax="close",

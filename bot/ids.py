@@ -43,6 +43,12 @@ class ActionId(enum.StrEnum):
     # The slipping-pair alert's buttons; their value is the pairing id.
     SLIPPING_CONTACT = "slipping_contact"
     SLIPPING_UNPAIR = "slipping_unpair"
+    # The admin dashboard's buttons (Home tab); their value is the cohort id.
+    HOME_ADMIN_MATCH = "home_admin_match"
+    HOME_ADMIN_NUDGE = "home_admin_nudge"
+    HOME_ADMIN_REPORT = "home_admin_report"
+    HOME_ADMIN_EXPORT = "home_admin_export"
+    HOME_ADMIN_AUDIT = "home_admin_audit"
     # The midpoint or closing survey DM's button; its value is "<cohort id>:<kind>".
     OPEN_PROGRAM_SURVEY = "open_program_survey"
     # Inputs of the midpoint and closing survey modal (block ids tell them apart).

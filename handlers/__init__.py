@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from handlers import (
     admin_command,
+    admin_home,
     checkins,
     cohort,
     errors,
@@ -36,4 +37,5 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     participation.register(app, deps)
     matching.register(app, deps)
     checkins.register(app, deps)
+    admin_home.register(app, deps)
     program_surveys.register(app, deps)

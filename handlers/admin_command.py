@@ -12,12 +12,15 @@ from bot.commands import ADMIN_COMMAND, ADMIN_USAGE
 from bot.services import admin_status
 from bot.views.help import admin_help_message
 from bot.views.status import admin_status_message
+from handlers.audit import show_audit
 from handlers.checkins import nudge
 from handlers.cohort import show_cohort
 from handlers.deps import HandlerDeps
+from handlers.exports import export_program
 from handlers.invitations import announce_enrolment, invite_executives
-from handlers.matching import pair, run_match, unpair
+from handlers.matching import pair, remove, run_match, unpair
 from handlers.program_surveys import close
+from handlers.reports import show_report
 from handlers.routing import Subcommand, route_subcommand
 from handlers.skills import manage_skills
 
@@ -48,8 +51,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "match": run_match,
     "pair": pair,
     "unpair": unpair,
+    "remove": remove,
     "nudge": nudge,
     "close": close,
+    "export": export_program,
+    "audit": show_audit,
+    "report": show_report,
 }
 
 

@@ -34,7 +34,14 @@ from bot.views.matching import (
     stale_preview_message,
     unpair_outcome_message,
 )
-from bot.views.pairing_notices import PAIR_SYNTAX, UNPAIR_SYNTAX, match_usage_message, override_usage_message
+from bot.views.pairing_notices import (
+    PAIR_SYNTAX,
+    REMOVE_SYNTAX,
+    UNPAIR_SYNTAX,
+    match_usage_message,
+    override_usage_message,
+    removed_message,
+)
 from handlers.deps import HandlerDeps
 
 
@@ -120,6 +127,44 @@ def unpair(
     )
     file_name = _attach_full_list(outcome.preview, gateway=deps.gateway(client), user_id=command["user_id"])
     respond(response_type="ephemeral", **unpair_outcome_message(outcome, file_name=file_name))
+
+
+def remove(
+    *,
+    respond: Respond,
+    command: dict[str, Any],
+    args: tuple[str, ...],
+    deps: HandlerDeps,
+    **_: Any,
+) -> None:
+    """Take one person out of the program (their partner is told kindly)."""
+    people = parse_user_mentions(args)
+    if len(people.ids) != 1 or people.unreadable:
+        respond(
+            response_type="ephemeral",
+            **override_usage_message(
+                syntax=REMOVE_SYNTAX, wanted=1, found=len(people.ids), unreadable=people.unreadable
+            ),
+        )
+        return
+    outcome = overrides.remove_participant(
+        uow=deps.uow(),
+        team_id=command["team_id"],
+        actor_user_id=command["user_id"],
+        user_id=people.ids[0],
+        now=deps.now(),
+        window=deps.send_window,
+        default_timezone=deps.default_timezone,
+    )
+    respond(
+        response_type="ephemeral",
+        **removed_message(
+            cohort_name=outcome.cohort_name,
+            user_id=outcome.user_id,
+            partner_user_ids=outcome.partner_user_ids,
+            cancelled=outcome.cancelled,
+        ),
+    )
 
 
 def handle_match_confirm(

@@ -12,6 +12,7 @@ from bot.commands import MENTOR_COMMAND, MENTOR_USAGE
 from bot.views.help import mentor_help_message
 from handlers.checkins import reflect
 from handlers.deps import HandlerDeps
+from handlers.exports import export_my_log
 from handlers.participation import leave, pause, resume, status
 from handlers.routing import Subcommand, route_subcommand
 from handlers.survey import join
@@ -30,6 +31,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "resume": resume,
     "leave": leave,
     "reflect": reflect,
+    "export": export_my_log,
 }
 
 

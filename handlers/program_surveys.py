@@ -27,6 +27,7 @@ from bot.views.program_surveys import (
     read_program_survey_value,
 )
 from handlers.deps import HandlerDeps
+from handlers.reports import send_report
 
 
 def handle_open_program_survey_action(
@@ -87,9 +88,15 @@ def handle_program_survey_submission(
 
 
 def close(
-    *, respond: Respond, command: dict[str, Any], args: tuple[str, ...], deps: HandlerDeps, **_: Any
+    *,
+    respond: Respond,
+    command: dict[str, Any],
+    args: tuple[str, ...],
+    deps: HandlerDeps,
+    client: WebClient,
+    **_: Any,
 ) -> None:
-    """`/mentor-admin close`: end the current cohort and send the closing survey."""
+    """`/mentor-admin close`: end the current cohort, send the closing survey, then the final report."""
     if args:
         respond(response_type="ephemeral", **close_usage_message(args=args))
         return
@@ -102,6 +109,10 @@ def close(
         default_timezone=deps.default_timezone,
     )
     respond(response_type="ephemeral", **close_result_message(result))
+    # The final report (and its chart) goes to the admin who closed the cohort.
+    send_report(
+        deps=deps, gateway=deps.gateway(client), team_id=command["team_id"], user_id=command["user_id"]
+    )
 
 
 def register(app: App, deps: HandlerDeps) -> None:

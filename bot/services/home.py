@@ -1,11 +1,13 @@
-"""The App Home tab: what one person sees when they open the bot."""
+"""The App Home tab: what one person sees when they open the bot (admins: also the dashboard)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cadence import checkin_time, period_count, period_of
+from bot.errors import CohortGoneError, NoCohortError
 from bot.local_time import SendWindow, resolve_zone
 from bot.services.access import AdminPolicy
 from bot.services.admin_status import read_enrolment_counts
@@ -13,11 +15,15 @@ from bot.services.delivery import read_delivery_health
 from bot.services.participation import next_checkin_time
 from bot.services.rhythm import TIME_TO_MEET
 from bot.slack_gateway import SlackGateway
+from bot.slipping import Asked, closed_periods, is_slipping, missed_periods
 from bot.views.home import (
     REFLECTIONS_SHOWN,
+    SLIPPING_SHOWN,
+    AdminDashboard,
     HomeCheckin,
     HomeProgram,
     HomeReflection,
+    HomeSlippingPair,
     HomeState,
     build_home_view,
 )
@@ -83,6 +89,7 @@ def publish_home(
             if _in_program(cohort, enrollment) and person is not None and cohort is not None
             else None
         )
+        board_cohort = (cohort or _last_closed(uow, team_id=team_id)) if is_admin else None
         state = HomeState(
             is_admin=is_admin,
             cohort_id=cohort.id if cohort else None,
@@ -92,14 +99,95 @@ def publish_home(
             role=str(enrollment.role) if enrollment else None,
             paused_until=person.paused_until_date if person else None,
             partner_user_id=partner.user_id if partner else None,
-            counts=read_enrolment_counts(uow, cohort_id=cohort.id) if is_admin and cohort else None,
+            counts=read_enrolment_counts(uow, cohort_id=board_cohort.id) if board_cohort else None,
             delivery=read_delivery_health(uow, team_id=team_id, now=now) if is_admin else None,
             now=now,
             program=program,
+            dashboard=read_dashboard(uow, cohort=board_cohort, now=now) if board_cohort else None,
         )
         uow.commit()
     gateway.publish_home(user_id=user_id, view=build_home_view(state))
     return state
+
+
+def require_current_cohort(*, uow: UnitOfWork, team_id: str, cohort_id: int | None) -> None:
+    """A dashboard button acts on the cohort it was drawn for: refuse if that is no longer the current one."""
+    with uow:
+        cohort = uow.cohorts.current(team_id=team_id)
+        current_id = cohort.id if cohort is not None else None
+    if current_id is None:
+        raise NoCohortError()
+    if cohort_id != current_id:
+        raise CohortGoneError()
+
+
+def read_dashboard(uow: UnitOfWork, *, cohort: Cohort, now: datetime) -> AdminDashboard:
+    """The admins' numbers for one cohort, inside a unit of work the caller has open.
+
+    Periods follow the UTC calendar, as `/mentor-admin nudge` does. Pairs are counted asked
+    once either member's check-in for this period is queued; slipping follows the planner's
+    rule (`bot.slipping`), so the pairs listed are the ones admins are alerted about.
+    """
+    periods = period_count(weeks=cohort.weeks, cadence_weeks=cohort.cadence_weeks)
+    today = now.astimezone(UTC).date()
+    period = period_of(
+        start_date=cohort.start_date, cadence_weeks=cohort.cadence_weeks, weeks=cohort.weeks, day=today
+    )
+    pairings = uow.pairings.in_cohort(cohort_id=cohort.id, states=(PairingState.ACTIVE,))
+    board = AdminDashboard(
+        cohort_id=cohort.id,
+        cohort_name=cohort.name,
+        cohort_state=str(cohort.state),
+        start_date=cohort.start_date,
+        weeks=cohort.weeks,
+        period=period,
+        periods=periods,
+        live_pairs=len(pairings),
+    )
+    if cohort.state != CohortState.ACTIVE or not pairings:
+        return board
+    asked: dict[int, dict[int, list[Asked]]] = {p.id: {} for p in pairings}
+    for row in uow.checkins.of_pairings(pairing_ids=list(asked)):
+        asked[row.pairing_id].setdefault(row.period, []).append(
+            (row.person_id, str(row.answer) if row.answer is not None else None)
+        )
+    this_period = [asked[p.id].get(period, []) for p in pairings] if 1 <= period <= periods else []
+    closed = closed_periods(
+        start_date=cohort.start_date, cadence_weeks=cohort.cadence_weeks, periods=periods, today=today
+    )
+    slipping = [
+        (pairing, missed)
+        for pairing in pairings
+        if is_slipping(
+            missed := missed_periods(
+                closed=closed, asked=asked[pairing.id], member_ids=(pairing.employee_id, pairing.executive_id)
+            )
+        )
+    ]
+    shown = slipping[:SLIPPING_SHOWN]
+    people = uow.privacy.people_by_id(
+        team_id=cohort.team_id, person_ids={i for p, _ in shown for i in (p.employee_id, p.executive_id)}
+    )
+    return replace(
+        board,
+        asked_pairs=sum(1 for rows in this_period if rows),
+        met_pairs=sum(1 for rows in this_period if any(answer == CheckinAnswer.MET for _, answer in rows)),
+        slipping=tuple(
+            HomeSlippingPair(
+                employee_user_id=_slack_id(people.get(pairing.employee_id)),
+                executive_user_id=_slack_id(people.get(pairing.executive_id)),
+                missed_periods=missed,
+            )
+            for pairing, missed in shown
+        ),
+        slipping_count=len(slipping),
+    )
+
+
+def _last_closed(uow: UnitOfWork, *, team_id: str) -> Cohort | None:
+    """The workspace's newest closed cohort: the dashboard keeps showing it until a new one exists."""
+    closed = [c for c in uow.cohorts.in_state(state=CohortState.CLOSED) if c.team_id == team_id]
+    return max(closed, key=lambda c: (c.created_at, c.id), default=None)
 
 
 def _in_program(cohort: Cohort | None, enrollment: Enrollment | None) -> bool:

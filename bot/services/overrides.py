@@ -9,17 +9,19 @@ overridden only by an explicit confirmation. Every change is audited.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot import matching
 from bot.delivery.outbox import cancel, enqueue
-from bot.errors import PairingRequestError
+from bot.errors import NoCohortError, PairingRequestError
 from bot.local_time import SendWindow, next_allowed_time, resolve_zone
 from bot.match_records import PairCheck, PairOutcome, UnmatchedLine, UnpairOutcome
 from bot.services.match_inputs import MatchInputs, Participant, gather_inputs
 from bot.services.matchmaking import cohort_for_matching, load_preview, make_live, refresh_run
 from bot.views.cohort import escape
 from bot.views.pairing_notices import pairing_ended_message
+from bot.views.participation import partner_left_message
 from storage.models import (
     Cohort,
     CohortState,
@@ -400,3 +402,87 @@ def _update_unmatched(run: MatchRun, *, remove: set[str], add: list[UnmatchedLin
         for line in add
     )
     run.details = {**run.details, "unmatched": kept}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveOutcome:
+    """What `remove` did."""
+
+    cohort_name: str
+    user_id: str
+    partner_user_ids: tuple[str, ...]
+    cancelled: int
+
+
+def remove_participant(
+    *,
+    uow: UnitOfWork,
+    team_id: str,
+    actor_user_id: str,
+    user_id: str,
+    now: datetime,
+    window: SendWindow,
+    default_timezone: str,
+) -> RemoveOutcome:
+    """Take someone out of the current cohort: their pairings end, each live partner is told
+    kindly (no reason), and every message still waiting for them is cancelled. Audited.
+
+    Their answers are kept (an admin is not the person: deleting data is the person's own
+    choice with `/mentor leave`). PairingRequestError when they are not in the cohort or left.
+    """
+    with uow:
+        current = uow.cohorts.current(team_id=team_id)
+        if current is None:
+            raise NoCohortError()
+        cohort = uow.cohorts.get(team_id=team_id, cohort_id=current.id, for_update=True) or current
+        person = uow.people.find(team_id=team_id, user_id=user_id)
+        enrollment = uow.enrollments.find(cohort_id=cohort.id, person_id=person.id) if person else None
+        if person is None or enrollment is None:
+            raise PairingRequestError(f"<@{user_id}> is not taking part in *{escape(cohort.name)}*.")
+        if enrollment.state == EnrollmentState.LEFT:
+            raise PairingRequestError(f"<@{user_id}> has already left *{escape(cohort.name)}*.")
+        enrollment.state = EnrollmentState.LEFT
+        enrollment.left_at = now
+        person.paused_until_date = None
+        pairings = uow.pairings.of_person(
+            cohort_id=cohort.id, person_id=person.id, states=_OPEN, for_update=True
+        )
+        partner_ids = [p.executive_id if p.employee_id == person.id else p.employee_id for p in pairings]
+        partners = uow.privacy.people_by_id(team_id=team_id, person_ids=partner_ids)
+        cancelled = cancel(uow, team_id=team_id, recipient=user_id, at=now)
+        told: list[str] = []
+        for pairing, partner_id in zip(pairings, partner_ids, strict=True):
+            was_live = pairing.state == PairingState.ACTIVE
+            pairing.state = PairingState.ENDED
+            pairing.ended_at = now
+            pairing.end_reason = "removed by an admin"
+            cancelled += cancel(uow, team_id=team_id, key_prefix=f"pairing:{pairing.id}:", at=now)
+            partner = partners.get(partner_id)
+            if partner is None:
+                continue
+            _back_to_waiting(uow, cohort=cohort, person_id=partner.id)
+            if was_live and partner.active:
+                enqueue(
+                    uow,
+                    team_id=team_id,
+                    recipient=partner.user_id,
+                    kind=PAIRING_ENDED_KIND,
+                    dedupe_key=f"pairing:{pairing.id}:removed:{partner.user_id}",
+                    due_at=next_allowed_time(
+                        at=now, zone=resolve_zone(partner.tz, default=default_timezone), window=window
+                    ),
+                    **partner_left_message(cohort_name=cohort.name, leaver_user_id=user_id),
+                )
+                told.append(partner.user_id)
+        uow.audit.record(
+            team_id=team_id,
+            actor_user_id=actor_user_id,
+            action="participant.remove",
+            target=f"cohort:{cohort.id}",
+            details={"user_id": user_id, "partners_told": told},
+            at=now,
+        )
+        uow.commit()
+        return RemoveOutcome(
+            cohort_name=cohort.name, user_id=user_id, partner_user_ids=tuple(told), cancelled=cancelled
+        )

@@ -23,6 +23,7 @@ from bot.cadence import checkin_time, period_count, period_of, period_start
 from bot.checkin_records import CheckinPrompt, SlippingPair
 from bot.delivery.outbox import enqueue
 from bot.local_time import SendWindow, next_allowed_time, resolve_zone
+from bot.slipping import SLIPPING_PERIODS, closed_periods, is_slipping, missed_periods
 from bot.views.checkins import checkin_message, slipping_alert_message, slipping_nudge_message
 from storage.models import (
     Checkin,
@@ -45,7 +46,6 @@ LOOKAHEAD = timedelta(minutes=15)
 GRACE = timedelta(days=2)
 # A pair made in the middle of a period is not asked about it before they had time to meet.
 TIME_TO_MEET = timedelta(days=2)
-SLIPPING_PERIODS = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,16 +208,14 @@ class _CohortPlan:
         return min(max(start, made), zone_today)
 
     def flag_slipping(self, *, admin_user_ids: Collection[str]) -> int:
-        """One alert per stretch of two or more periods, asked of both members, that neither met in."""
-        today = self.now.date() - timedelta(days=1)  # a period is closed everywhere a day after it ends
-        closed = [
-            k
-            for k in range(1, self.periods + 1)
-            if period_start(
-                start_date=self.cohort.start_date, cadence_weeks=self.cohort.cadence_weeks, period=k + 1
-            )
-            <= today
-        ]
+        """One alert per stretch of two or more periods, asked of both members, that neither met in
+        (the rule in `bot.slipping`, shared with the admins' dashboard and the report)."""
+        closed = closed_periods(
+            start_date=self.cohort.start_date,
+            cadence_weeks=self.cohort.cadence_weeks,
+            periods=self.periods,
+            today=self.now.date(),
+        )
         if len(closed) < SLIPPING_PERIODS:
             return 0
         admins: list[tuple[str, str | None]] = []
@@ -226,16 +224,18 @@ class _CohortPlan:
             admins.append((admin_id, stored.tz if stored else None))
         alerts = 0
         for pairing in self.pairings:
-            missed: list[int] = []
-            for period in reversed(closed):
-                rows = self.asked.get((pairing.id, period), [])
-                both_asked = {c.person_id for c in rows} >= {pairing.employee_id, pairing.executive_id}
-                if not both_asked or any(c.answer in (CheckinAnswer.MET, CheckinAnswer.PAUSE) for c in rows):
-                    break
-                missed.append(period)
-            if len(missed) < SLIPPING_PERIODS:
-                continue
-            alerts += self._alert(pairing, missed=tuple(sorted(missed)), admins=admins)
+            asked = {
+                period: [
+                    (c.person_id, str(c.answer) if c.answer else None)
+                    for c in self.asked.get((pairing.id, period), [])
+                ]
+                for period in closed
+            }
+            missed = missed_periods(
+                closed=closed, asked=asked, member_ids=(pairing.employee_id, pairing.executive_id)
+            )
+            if is_slipping(missed):
+                alerts += self._alert(pairing, missed=missed, admins=admins)
         return alerts
 
     def _alert(

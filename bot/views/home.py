@@ -3,12 +3,16 @@
 A matched or paused participant also sees their next check-in in their own time zone, this
 period's answer, and their own reflections. Reflections are private: the service only ever
 passes the viewer's own, and the admin part shows numbers, never their text.
+
+Admins also get a dashboard: the cohort's calendar and numbers, this period's met rate,
+the pairs slipping now, delivery health, and buttons for the admin actions that fit the
+cohort's state (every button checks admin rights again when clicked).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +32,7 @@ from bot.views.blocks import (
     section,
     shorten,
 )
+from bot.views.cohort import format_date
 from bot.views.help import ABOUT
 from bot.views.participation import format_local_date, format_local_time
 from bot.views.status import delivery_health_line, enrolment_counts_line
@@ -40,6 +45,13 @@ REFLECTIONS_SHOWN = 5
 LEARNED_EXCERPT = 300
 WILL_TRY_EXCERPT = 200
 _ANSWER_WORDS = {"met": "you met ✅", "not_yet": "not met yet", "pause": "on a break"}
+# The dashboard names a few slipping pairs; the count says how many there are in all.
+SLIPPING_SHOWN = 5
+COHORT_NAME_SHOWN = 150
+# Which admin buttons fit each cohort state (Audit is always there).
+_MATCH_STATES = ("enrolling", "active")
+_NUDGE_STATES = ("active",)
+_REPORT_STATES = ("enrolling", "active", "closed")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +100,36 @@ class HomeProgram:
 
 
 @dataclass(frozen=True, kw_only=True)
+class HomeSlippingPair:
+    """A pair whose last check-ins went by without meeting (None for someone whose data was erased)."""
+
+    employee_user_id: str | None
+    executive_user_id: str | None
+    missed_periods: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdminDashboard:
+    """The admins' view of the cohort: the current one, or the last one once it is closed."""
+
+    cohort_id: int
+    cohort_name: str
+    cohort_state: str
+    start_date: date
+    weeks: int
+    # The period today falls in (0 before the start, periods + 1 after the end).
+    period: int
+    periods: int
+    live_pairs: int = 0
+    # This period's check-ins so far: pairs asked (either member) and pairs who said they met.
+    asked_pairs: int = 0
+    met_pairs: int = 0
+    # At most SLIPPING_SHOWN pairs; `slipping_count` counts them all.
+    slipping: tuple[HomeSlippingPair, ...] = ()
+    slipping_count: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
 class HomeState:
     """What the Home tab needs to know about the viewer and the program."""
 
@@ -105,11 +147,18 @@ class HomeState:
     now: datetime | None = None
     # Matched or paused in the active cohort: check-ins and the viewer's own reflections.
     program: HomeProgram | None = None
+    # Admins only: the cohort's calendar, pairs, met rate and slipping pairs.
+    dashboard: AdminDashboard | None = None
+
+
+def _cohort_name(name: str) -> str:
+    """An admin-chosen name made safe in mrkdwn: cut first, then escaped (so no escape is cut)."""
+    return escape_mrkdwn(shorten(name, COHORT_NAME_SHOWN))
 
 
 def _status_and_buttons(state: HomeState) -> tuple[str, list[Block]]:
     """The line that says where the person stands, and the buttons they can use now."""
-    name = f"*{state.cohort_name}*" if state.cohort_name else "the current cohort"
+    name = f"*{_cohort_name(state.cohort_name)}*" if state.cohort_name else "the current cohort"
     value = str(state.cohort_id) if state.cohort_id is not None else None
     open_for_answers = state.cohort_state in _OPEN_STATES
     pause = button("Pause", action_id=ActionId.PAUSE, value=value)
@@ -234,27 +283,118 @@ def _program_blocks(program: HomeProgram, *, now: datetime | None) -> list[Block
     return blocks
 
 
+def admin_buttons(*, cohort_state: str | None, cohort_id: int | None) -> list[Block]:
+    """The admin actions that make sense for the cohort's state; their value is the cohort id."""
+    value = str(cohort_id) if cohort_id is not None else None
+    found: list[Block] = []
+    if cohort_id is not None and cohort_state in _MATCH_STATES:
+        style = "primary" if cohort_state == "enrolling" else None
+        found.append(button("Run matching", action_id=ActionId.HOME_ADMIN_MATCH, value=value, style=style))
+    if cohort_id is not None and cohort_state in _NUDGE_STATES:
+        nudge = button("Nudge unanswered", action_id=ActionId.HOME_ADMIN_NUDGE, value=value)
+        nudge["confirm"] = {
+            "title": {"type": "plain_text", "text": "Send check-ins now?"},
+            "text": {
+                "type": "plain_text",
+                "text": "Everyone in a live pair who has not answered this period's check-in gets it "
+                "now (or at their next working hour).",
+            },
+            "confirm": {"type": "plain_text", "text": "Send"},
+            "deny": {"type": "plain_text", "text": "Cancel"},
+        }
+        found.append(nudge)
+    if cohort_id is not None and cohort_state in _REPORT_STATES:
+        found.append(button("Report", action_id=ActionId.HOME_ADMIN_REPORT, value=value))
+        found.append(button("Export CSV", action_id=ActionId.HOME_ADMIN_EXPORT, value=value))
+    found.append(button("Audit log", action_id=ActionId.HOME_ADMIN_AUDIT, value=value))
+    return found
+
+
+def _calendar_line(board: AdminDashboard) -> str:
+    end = board.start_date + timedelta(weeks=board.weeks)
+    dates = f"{format_date(board.start_date)} to {format_date(end)}"
+    if board.cohort_state != "active":
+        return f"Dates: {dates}."
+    if board.period < 1:
+        return f"Dates: {dates}; the first period has not started yet."
+    if board.period > board.periods:
+        return f"Dates: {dates}; all {board.periods} periods are over."
+    return f"Dates: {dates} · period {board.period} of {board.periods}."
+
+
+def _pairs_lines(board: AdminDashboard) -> list[str]:
+    if board.cohort_state not in ("active", "closed"):
+        return []
+    lines = [f"Live pairs: {board.live_pairs}."]
+    if board.cohort_state == "active" and 1 <= board.period <= board.periods:
+        if board.asked_pairs:
+            rate = round(100 * board.met_pairs / board.asked_pairs)
+            lines.append(
+                f"Met this period so far: {board.met_pairs} of {board.asked_pairs} pairs asked ({rate}%)."
+            )
+        else:
+            lines.append("Met this period so far: no pair has been asked yet.")
+    return lines
+
+
+def _someone(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "a former participant"
+
+
+def _slipping_text(board: AdminDashboard) -> str:
+    if not board.slipping_count:
+        return "*Slipping pairs:* none right now."
+    lines = [f"*Slipping pairs: {board.slipping_count}* (two check-ins or more in a row without meeting)"]
+    for pair in board.slipping[:SLIPPING_SHOWN]:
+        periods = pair.missed_periods
+        missed = f"periods {periods[0]}–{periods[-1]}" if len(periods) > 1 else f"period {periods[0]}"
+        lines.append(
+            f"• {_someone(pair.employee_user_id)} and {_someone(pair.executive_user_id)}: "
+            f"{missed} without meeting"
+        )
+    more = board.slipping_count - min(len(board.slipping), SLIPPING_SHOWN)
+    if more > 0:
+        lines.append(f"…and {more} more.")
+    return "\n".join(lines)
+
+
 def _admin_blocks(state: HomeState) -> list[Block]:
-    if state.cohort_name:
-        lines = [f"Current cohort: *{state.cohort_name}* ({state.cohort_state})."]
+    """The dashboard: numbers, slipping pairs, delivery health and the admin buttons."""
+    board = state.dashboard
+    name = board.cohort_name if board else state.cohort_name
+    cohort_state = board.cohort_state if board else state.cohort_state
+    cohort_id = board.cohort_id if board else state.cohort_id
+    if name:
+        label = "Last cohort" if cohort_state == "closed" else "Current cohort"
+        lines = [f"{label}: *{_cohort_name(name)}* ({cohort_state})."]
     else:
         lines = ["There is no cohort yet."]
+    if board is not None:
+        lines.append(_calendar_line(board))
     if state.counts is not None:
         lines.append(enrolment_counts_line(state.counts))
+    if board is not None:
+        lines += _pairs_lines(board)
     if state.delivery is not None and state.now is not None:
         lines.append(delivery_health_line(state.delivery, now=state.now))
-    return [
+    blocks = [
         divider(),
         section("*Program admin*\n" + "\n".join(lines), block_id=BlockId.HOME_ADMIN),
+    ]
+    if board is not None and board.cohort_state == "active":
+        blocks.append(section(_slipping_text(board)))
+    blocks += [
+        actions(*admin_buttons(cohort_state=cohort_state if name else None, cohort_id=cohort_id)),
         context(
             f"`{ADMIN_COMMAND} status` shows the numbers in full and the last failed messages; "
             f"`{ADMIN_COMMAND} help` lists the admin commands."
         ),
     ]
+    return blocks
 
 
 def build_home_view(state: HomeState) -> dict[str, Any]:
-    """The Home tab for one person; admins also see the cohort's numbers and delivery health."""
+    """The Home tab for one person; admins also see the dashboard (numbers, slipping pairs, buttons)."""
     status, buttons = _status_and_buttons(state)
     blocks = [
         header("Reverse mentoring"),

@@ -50,3 +50,32 @@ def match_usage_message(*, words: tuple[str, ...]) -> dict[str, Any]:
     """`match` takes no words; say which one was not understood."""
     problem = f"`{MATCH_SYNTAX}` takes nothing after it; I did not understand `{shown_word(words[0])}`."
     return message(problem, [section(problem), section(f"Usage: `{MATCH_SYNTAX}`")])
+
+
+REMOVE_SYNTAX = f"{ADMIN_COMMAND} remove @person"
+
+
+def removed_message(
+    *, cohort_name: str, user_id: str, partner_user_ids: tuple[str, ...], cancelled: int
+) -> dict[str, Any]:
+    """The admin's answer to `remove`: who was taken out, who was told, what will not be sent."""
+    name = escape_mrkdwn(cohort_name)
+    lines = [f"<@{user_id}> is no longer taking part in *{name}*."]
+    if partner_user_ids:
+        partners = ", ".join(f"<@{p}>" for p in partner_user_ids)
+        lines.append(f"Their pairing has ended; {partners} will be told kindly, without a reason.")
+    else:
+        lines.append("They had no live partner, so nobody else is told.")
+    if cancelled:
+        lines.append(f"{cancelled} message(s) still waiting for them or their pairing will not be sent.")
+    text = "\n".join(lines)
+    return message(
+        text,
+        [
+            section(text),
+            context(
+                "Their answers are kept for the program's counts; only they can have their data deleted "
+                f"(`{MENTOR_COMMAND} leave`)."
+            ),
+        ],
+    )

@@ -39,12 +39,13 @@ class AuditRepository:
         self._session.add(event)
         return event
 
-    def recent(self, *, team_id: str, limit: int = 50) -> list[AuditEvent]:
-        """The workspace's newest events first."""
+    def recent(self, *, team_id: str, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+        """The workspace's newest events first; ``offset`` skips that many newer ones (paging)."""
         statement = (
             select(AuditEvent)
             .where(AuditEvent.team_id == team_id)
             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
             .limit(limit)
+            .offset(offset)
         )
         return list(self._session.scalars(statement).all())

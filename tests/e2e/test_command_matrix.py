@@ -27,6 +27,10 @@ ADMIN_CALLS = {
     "unpair": f"unpair <@{EMPLOYEE_USER_ID}>",
     "nudge": "nudge",
     "close": "close",
+    "remove": f"remove <@{EMPLOYEE_USER_ID}>",
+    "export": "export",
+    "audit": "audit 2",
+    "report": "report",
 }
 
 ODD_MENTOR_TEXTS = [
@@ -44,6 +48,8 @@ ODD_MENTOR_TEXTS = [
     "<script>&amp;&lt;",
     "reflect",
     "reflect on <@U0NOBODY1>",
+    "export",
+    "export please",
 ]
 ODD_ADMIN_TEXTS = [
     "bogus",
@@ -71,6 +77,16 @@ ODD_ADMIN_TEXTS = [
     "close",
     "close now please",
     "CLOSE <#C0GENERAL1|general>",
+    "remove",
+    "remove @bob",
+    "remove <@U0NOBODY1>",
+    "export",
+    "export all of it",
+    "audit",
+    "audit -1",
+    "audit page two",
+    "report",
+    "report for everyone",
 ]
 
 
@@ -104,6 +120,11 @@ def test_a_non_admin_is_refused_every_admin_subcommand_and_nothing_changes(runni
         (ActionId.PAIR_ANYWAY, f"1:{EMPLOYEE_USER_ID}:{ADMIN_USER_ID}"),
         (ActionId.SLIPPING_CONTACT, "1"),
         (ActionId.SLIPPING_UNPAIR, "1"),
+        (ActionId.HOME_ADMIN_MATCH, "1"),
+        (ActionId.HOME_ADMIN_NUDGE, "1"),
+        (ActionId.HOME_ADMIN_REPORT, "1"),
+        (ActionId.HOME_ADMIN_EXPORT, "1"),
+        (ActionId.HOME_ADMIN_AUDIT, "1"),
     ],
 )
 def test_a_non_admin_clicking_an_admin_button_is_refused(running_bot, uow_factory, action_id, value):

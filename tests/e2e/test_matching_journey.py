@@ -264,3 +264,18 @@ def test_a_big_preview_is_summarised_and_the_full_list_arrives_as_a_file(running
     pair_rows = [row for row in rows[1:] if row[0].startswith("pair")]
     assert len(pair_rows) == 40
     assert files[0].channel_id == f"D{ADMIN_USER_ID}"
+
+
+def test_remove_ends_the_pairing_and_tells_the_partner_kindly(running_bot, uow_factory, cohort_id):
+    preview = run_command(running_bot, "/mentor-admin", "match", user_id=ADMIN_USER_ID)
+    click(running_bot, ActionId.MATCH_CONFIRM, button(preview, ActionId.MATCH_CONFIRM)["value"])
+
+    answer = run_command(running_bot, "/mentor-admin", "remove <@U0EXEA0001|a>", user_id=ADMIN_USER_ID)
+
+    assert "<@U0EXEA0001> is no longer taking part" in answer["text"]
+    assert "<@U0EMPA0001>" in answer["text"]
+    rows = outbox(uow_factory)
+    assert [m.recipient for m in rows if m.kind == "pairing_ended"] == ["U0EMPA0001"]
+    assert next(m for m in rows if m.recipient == "U0EMPA0001,U0EXEA0001").status == "cancelled"
+    again = run_command(running_bot, "/mentor-admin", "remove <@U0EXEA0001>", user_id=ADMIN_USER_ID)
+    assert "already left" in again["text"]

@@ -13,36 +13,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.program_surveys import plan_program_surveys
-from bot.services.rhythm import plan_rhythm
-from storage.models import CheckinAnswer, CohortState, OutboxMessage, PersonRole, Reflection
-from tests.cohort_kit import make_cohort
+from bot.ids import ActionId
+from storage.models import CheckinAnswer, Reflection
 from tests.conftest import ADMIN_USER_ID
-from tests.delivery_kit import Clock, make_dispatcher
+from tests.delivery_kit import Clock
 from tests.e2e.test_commands import run_command
-from tests.fakes.slack_requests import checkboxes_value, plain_text_value, static_select_value
-from tests.matching_kit import surveyed
+from tests.rhythm_kit import PEOPLE, START, ZONES, Program, button, start_clock, start_program, tuesday_10
 
-START = date(2027, 3, 1)
-EMPLOYEE, EXECUTIVE = PersonRole.EMPLOYEE, PersonRole.EXECUTIVE
-# (user id, role, zone, shares, learns); each employee fits exactly one executive.
-PEOPLE = [
-    ("U0EMPHNL1", EMPLOYEE, "Pacific/Honolulu", ["ai-tools"], ["leadership"]),
-    ("U0EXEAKL1", EXECUTIVE, "Pacific/Auckland", ["leadership"], ["ai-tools"]),
-    ("U0EMPNYC1", EMPLOYEE, "America/New_York", ["social-media"], ["strategy"]),
-    ("U0EXEPAR1", EXECUTIVE, "Europe/Paris", ["strategy"], ["social-media"]),
-    ("U0EMPTBU1", EMPLOYEE, "Pacific/Tongatapu", ["wellbeing"], ["career-growth"]),
-    ("U0EXELON1", EXECUTIVE, "Europe/London", ["career-growth"], ["wellbeing"]),
-]
-ZONES = {user_id: zone for user_id, _, zone, _, _ in PEOPLE}
 PRIVATE_MARKER = "PRIVATE-7f3a reflection text"
 SHARED_MARKER = "SHARED-91bc what I taught"
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2027, 2, 24, 20, tzinfo=UTC))
+    return start_clock()
 
 
 @pytest.fixture
@@ -50,129 +34,9 @@ def bot_clock(clock):
     return clock
 
 
-class Program:
-    """The running bot plus the scheduler's work, driven by the simulated clock."""
-
-    def __init__(self, bot, uow_factory, settings, clock: Clock) -> None:
-        self.bot, self.uow_factory, self.settings, self.clock = bot, uow_factory, settings, clock
-        self.dispatcher = make_dispatcher(uow_factory, bot.fake, clock=clock)
-
-    def tick(self) -> None:
-        plan_rhythm(
-            uow=self.uow_factory(),
-            now=self.clock(),
-            window=self.settings.send_window,
-            default_timezone="UTC",
-            admin_user_ids=self.settings.mentor_admins,
-        )
-        plan_program_surveys(
-            uow=self.uow_factory(), now=self.clock(), window=self.settings.send_window, default_timezone="UTC"
-        )
-        for _ in range(5):
-            if self.dispatcher.run_once().handled == 0:
-                break
-
-    def run_until(self, when: datetime, *, step: timedelta = timedelta(hours=1)) -> None:
-        while self.clock() < when:
-            self.clock.advance(step)
-            self.tick()
-
-    def checkins(self, user_id: str) -> list[dict]:
-        """Check-in and reminder messages in the person's DM, oldest first."""
-        return [m for m in self.bot.fake.messages(f"D{user_id}") if _button(m, ActionId.CHECKIN_MET)]
-
-    def click(self, user_id: str, message: dict, action_id: str, *, as_user: str | None = None) -> dict:
-        response_url = self.bot.fake.new_response_url()
-        result = self.bot.slack.block_action(
-            user_id=as_user or user_id,
-            action_id=action_id,
-            value=_button(message, action_id)["value"],
-            response_url=response_url,
-            message={"ts": message["ts"], "text": message["text"]},
-            channel_id=f"D{user_id}",
-        )
-        assert result.status == 200
-        return self.bot.fake.wait_for_response(response_url)
-
-    def reflect(self, user_id: str, *, text: str, share: bool) -> None:
-        view = self.bot.fake.calls_to("views.open")[-1].args["view"]
-        result = self.bot.slack.view_submission(
-            user_id=user_id,
-            callback_id=CallbackId.REFLECTION_MODAL,
-            private_metadata=view["private_metadata"],
-            values={
-                BlockId.REFLECTION_LEARNED: {ActionId.REFLECTION_FIELD: plain_text_value(text)},
-                BlockId.REFLECTION_WILL_TRY: {ActionId.REFLECTION_FIELD: plain_text_value("")},
-                BlockId.REFLECTION_RATING: {ActionId.REFLECTION_FIELD: static_select_value("4")},
-                BlockId.REFLECTION_SHARE: {
-                    ActionId.REFLECTION_FIELD: checkboxes_value(["share"] if share else [])
-                },
-            },
-        )
-        assert result.status == 200
-        assert "errors" not in result.body
-
-    def outbox(self) -> list[OutboxMessage]:
-        with self.uow_factory() as uow:
-            return list(uow.session.query(OutboxMessage).order_by(OutboxMessage.id))
-
-
-def _button(message: dict, action_id: str) -> dict | None:
-    for block in message.get("blocks") or []:
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == action_id:
-                return element
-    return None
-
-
-def _tuesday_10(day: date, user_id: str) -> datetime:
-    return datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo(ZONES[user_id])).astimezone(UTC)
-
-
 @pytest.fixture
 def program(running_bot, uow_factory, settings, clock) -> Program:
-    team_id = running_bot.fake.team_id
-    cohort = make_cohort(
-        uow_factory,
-        team_id=team_id,
-        state=CohortState.ENROLLING,
-        name="Rhythm",
-        start_date=START,
-        weeks=6,
-        cadence_weeks=1,
-        checkin_weekday=1,
-        checkin_hour=10,
-    )
-    for index, (user_id, role, zone, share, learn) in enumerate(PEOPLE):
-        running_bot.fake.add_user(user_id, name=user_id.lower(), tz=zone)
-        surveyed(
-            uow_factory,
-            team_id=team_id,
-            cohort_id=cohort.id,
-            user_id=user_id,
-            role=role,
-            share=share,
-            learn=learn,
-            department=f"Dept {index}",
-            tz=zone,
-        )
-    preview = run_command(running_bot, "/mentor-admin", "match", user_id=ADMIN_USER_ID)
-    confirm = next(
-        element
-        for block in preview["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == ActionId.MATCH_CONFIRM
-    )
-    response_url = running_bot.fake.new_response_url()
-    running_bot.slack.block_action(
-        user_id=ADMIN_USER_ID,
-        action_id=ActionId.MATCH_CONFIRM,
-        value=confirm["value"],
-        response_url=response_url,
-    )
-    assert "live" in running_bot.fake.wait_for_response(response_url)["text"]
-    return Program(running_bot, uow_factory, settings, clock)
+    return start_program(running_bot, uow_factory, settings, clock)
 
 
 def test_a_cohort_lives_through_its_weeks(program):
@@ -183,7 +47,7 @@ def test_a_cohort_lives_through_its_weeks(program):
     for user_id in ZONES:
         assert len(program.checkins(user_id)) == 1, user_id
     due = {m.recipient: m.due_at for m in program.outbox() if m.kind == "checkin"}
-    assert due == {user_id: _tuesday_10(date(2027, 3, 2), user_id) for user_id in ZONES}
+    assert due == {user_id: tuesday_10(date(2027, 3, 2), user_id) for user_id in ZONES}
     first = program.checkins(hnl)[0]
     assert f"<@{akl}>" in first["text"]
 
@@ -195,7 +59,7 @@ def test_a_cohort_lives_through_its_weeks(program):
     # shared with the partner, the other stays private.
     answered = program.click(hnl, first, ActionId.CHECKIN_MET)
     assert answered["replace_original"] is True
-    assert _button(answered, ActionId.CHECKIN_MET) is None
+    assert button(answered, ActionId.CHECKIN_MET) is None
     program.reflect(hnl, text=SHARED_MARKER, share=True)
     program.click(akl, program.checkins(akl)[0], ActionId.CHECKIN_MET)
     program.reflect(akl, text=PRIVATE_MARKER, share=False)
@@ -230,7 +94,7 @@ def test_a_cohort_lives_through_its_weeks(program):
         program.run_until(datetime(wednesday.year, wednesday.month, wednesday.day, 12, tzinfo=UTC))
         for user_id in (nyc, par):
             latest = program.checkins(user_id)[-1]
-            if _button(latest, ActionId.CHECKIN_MET):
+            if button(latest, ActionId.CHECKIN_MET):
                 program.click(user_id, latest, ActionId.CHECKIN_MET)
     program.run_until(datetime(2027, 4, 9, 12, tzinfo=UTC))
 
@@ -241,9 +105,9 @@ def test_a_cohort_lives_through_its_weeks(program):
     tuesdays = [START + timedelta(days=1 + 7 * week) for week in range(6)]
     for user_id in (akl, nyc, par, tbu, lon):
         # Every period, Tuesday 10:00 local, across each DST change.
-        assert sorted(by_person[user_id]) == [_tuesday_10(day, user_id) for day in tuesdays], user_id
+        assert sorted(by_person[user_id]) == [tuesday_10(day, user_id) for day in tuesdays], user_id
     # Honolulu got nothing while on a break (weeks 4 and 5) and was back for week 6.
-    assert sorted(by_person[hnl]) == [_tuesday_10(day, hnl) for day in (*tuesdays[:3], tuesdays[5])]
+    assert sorted(by_person[hnl]) == [tuesday_10(day, hnl) for day in (*tuesdays[:3], tuesdays[5])]
     for message in checkins:
         local = message.due_at.astimezone(ZoneInfo(ZONES[message.recipient]))
         assert (local.weekday(), local.hour) == (1, 10)
@@ -320,7 +184,7 @@ def test_slipping_alert_buttons_contact_and_unpair_the_pair(program):
     tbu, lon = PEOPLE[4][0], PEOPLE[5][0]
     program.run_until(datetime(2027, 3, 17, 12, tzinfo=UTC))
     alerts = [
-        m for m in program.bot.fake.messages(f"D{ADMIN_USER_ID}") if _button(m, ActionId.SLIPPING_UNPAIR)
+        m for m in program.bot.fake.messages(f"D{ADMIN_USER_ID}") if button(m, ActionId.SLIPPING_UNPAIR)
     ]
     # Pairs A and B never answered either here, so each of the three pairs is flagged once.
     assert len(alerts) == 3

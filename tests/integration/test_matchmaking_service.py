@@ -428,3 +428,42 @@ def test_deleting_a_person_s_data_scrubs_previews_and_pair_reasons(uow_factory, 
                     if any(needle in shown for needle in ("U0EMPA", "U0EMPC", "Zelda", "Yuri")):
                         found.append((table.name, column, shown))
     assert found == []
+
+
+def test_remove_takes_someone_out_tells_the_partner_and_cancels_what_waits(uow_factory, cohort_id):
+    _confirm(uow_factory, _preview(uow_factory))
+
+    outcome = overrides.remove_participant(
+        uow=uow_factory(),
+        team_id=TEAM_ID,
+        actor_user_id=ADMIN,
+        user_id="U0EXEA",
+        now=_now(),
+        window=WINDOW,
+        default_timezone="UTC",
+    )
+
+    assert outcome.partner_user_ids == ("U0EMPA",)
+    outbox = _rows(uow_factory, OutboxMessage)
+    assert next(m for m in outbox if m.recipient == "U0EMPA,U0EXEA").status == "cancelled"
+    told = [m for m in outbox if m.kind == "pairing_ended"]
+    assert [m.recipient for m in told] == ["U0EMPA"]
+    assert "<@U0EXEA>" in told[0].payload["text"]
+    with uow_factory() as uow:
+        states = {p.user_id: e.state for e, p in uow.pairings.participants(cohort_id=cohort_id)}
+        ended = list(uow.pairings.in_cohort(cohort_id=cohort_id, states=[PairingState.ENDED]))
+    assert states["U0EXEA"] == EnrollmentState.LEFT
+    assert states["U0EMPA"] == EnrollmentState.SURVEYED
+    assert [p.end_reason for p in ended] == ["removed by an admin"]
+    assert any(e.action == "participant.remove" for e in _rows(uow_factory, AuditEvent))
+    with pytest.raises(PairingRequestError) as again:
+        overrides.remove_participant(
+            uow=uow_factory(),
+            team_id=TEAM_ID,
+            actor_user_id=ADMIN,
+            user_id="U0EXEA",
+            now=_now(),
+            window=WINDOW,
+            default_timezone="UTC",
+        )
+    assert "already left" in again.value.user_message

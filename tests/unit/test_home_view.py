@@ -11,7 +11,16 @@ import pytest
 from bot.ids import ActionId, BlockId
 from bot.services.admin_status import AdminStatus, EnrolmentCounts
 from bot.services.delivery import DeliveryHealth
-from bot.views.home import HomeCheckin, HomeProgram, HomeReflection, HomeState, build_home_view
+from bot.slipping import closed_periods, is_slipping, missed_periods
+from bot.views.home import (
+    AdminDashboard,
+    HomeCheckin,
+    HomeProgram,
+    HomeReflection,
+    HomeSlippingPair,
+    HomeState,
+    build_home_view,
+)
 from bot.views.status import admin_status_message
 from tests.blockkit import assert_valid_message, assert_valid_view
 
@@ -436,3 +445,235 @@ def test_people_not_in_the_program_see_no_checkins_or_reflections():
     view = build_home_view(home(enrollment_state="surveyed"))
     assert "Check-ins" not in json.dumps(view)
     assert "Your reflections" not in json.dumps(view)
+
+
+# ---- the admins' dashboard ------------------------------------------------------------------
+
+ADMIN_ACTIONS = (
+    ActionId.HOME_ADMIN_MATCH,
+    ActionId.HOME_ADMIN_NUDGE,
+    ActionId.HOME_ADMIN_REPORT,
+    ActionId.HOME_ADMIN_EXPORT,
+    ActionId.HOME_ADMIN_AUDIT,
+)
+START = date(2026, 1, 5)
+
+
+def board(**overrides) -> AdminDashboard:
+    values = {
+        "cohort_id": COHORT_ID,
+        "cohort_name": "Spring 2026",
+        "cohort_state": "active",
+        "start_date": START,
+        "weeks": 12,
+        "period": 4,
+        "periods": 6,
+        "live_pairs": 3,
+        "asked_pairs": 3,
+        "met_pairs": 2,
+    }
+    return AdminDashboard(**(values | overrides))
+
+
+def dashboard_view(**overrides) -> dict:
+    state_overrides = {"cohort_state": overrides.get("cohort_state", "active")}
+    view = build_home_view(
+        home(
+            is_admin=True,
+            counts=EnrolmentCounts(),
+            delivery=health(),
+            dashboard=board(**overrides),
+            **state_overrides,
+        )
+    )
+    assert_valid_view(view)
+    return view
+
+
+def admin_buttons(view: dict) -> dict[str, str | None]:
+    return {
+        element["action_id"]: element.get("value")
+        for block in view["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] in ADMIN_ACTIONS
+    }
+
+
+def admin_texts(view: dict) -> str:
+    [admin] = [b for b in view["blocks"] if b.get("block_id") == BlockId.HOME_ADMIN]
+    at = view["blocks"].index(admin)
+    return "\n".join(b["text"]["text"] for b in view["blocks"][at:] if b["type"] == "section")
+
+
+@pytest.mark.parametrize(
+    ("cohort_state", "expected"),
+    [
+        ("draft", [ActionId.HOME_ADMIN_AUDIT]),
+        (
+            "enrolling",
+            [
+                ActionId.HOME_ADMIN_MATCH,
+                ActionId.HOME_ADMIN_REPORT,
+                ActionId.HOME_ADMIN_EXPORT,
+                ActionId.HOME_ADMIN_AUDIT,
+            ],
+        ),
+        ("active", list(ADMIN_ACTIONS)),
+        ("closed", [ActionId.HOME_ADMIN_REPORT, ActionId.HOME_ADMIN_EXPORT, ActionId.HOME_ADMIN_AUDIT]),
+    ],
+)
+def test_admin_buttons_fit_the_cohorts_state_and_carry_its_id(cohort_state, expected):
+    view = dashboard_view(cohort_state=cohort_state)
+    assert list(admin_buttons(view)) == expected
+    assert set(admin_buttons(view).values()) == {"42"}
+
+
+def test_without_a_cohort_admins_get_only_the_audit_log():
+    view = build_home_view(home(is_admin=True, cohort_id=None, cohort_name=None, cohort_state=None))
+    assert_valid_view(view)
+    assert admin_buttons(view) == {ActionId.HOME_ADMIN_AUDIT: None}
+    assert "There is no cohort yet." in admin_texts(view)
+
+
+def test_nudging_everyone_asks_for_confirmation_first():
+    [nudge] = [
+        element
+        for block in dashboard_view()["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == ActionId.HOME_ADMIN_NUDGE
+    ]
+    assert nudge["confirm"]["confirm"]["text"] == "Send"
+
+
+def test_participants_get_no_admin_buttons_or_numbers():
+    state = home(cohort_state="active", counts=EnrolmentCounts(), delivery=health(), dashboard=board())
+    view = build_home_view(state)
+    assert admin_buttons(view) == {}
+    for admin_only in ("Live pairs", "Slipping", "Met this period", "Program admin"):
+        assert admin_only not in json.dumps(view)
+
+
+def test_active_cohort_shows_its_calendar_pairs_and_met_rate():
+    text = admin_texts(dashboard_view())
+    assert "Current cohort: *Spring 2026* (active)." in text
+    assert "Dates: Mon 5 Jan 2026 to Mon 30 Mar 2026 · period 4 of 6." in text
+    assert "Live pairs: 3." in text
+    assert "Met this period so far: 2 of 3 pairs asked (67%)." in text
+    assert "*Slipping pairs:* none right now." in text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "line"),
+    [
+        ({"asked_pairs": 0, "met_pairs": 0}, "Met this period so far: no pair has been asked yet."),
+        ({"period": 0}, "the first period has not started yet."),
+        ({"period": 7}, "all 6 periods are over."),
+    ],
+)
+def test_the_calendar_and_met_rate_say_when_there_is_nothing_to_count(overrides, line):
+    assert line in admin_texts(dashboard_view(**overrides))
+
+
+def test_before_pairs_meet_there_are_no_pair_numbers():
+    text = admin_texts(dashboard_view(cohort_state="enrolling", live_pairs=0, asked_pairs=0, met_pairs=0))
+    assert "Dates: Mon 5 Jan 2026 to Mon 30 Mar 2026." in text
+    for absent in ("Live pairs", "Met this period", "Slipping", "period 4"):
+        assert absent not in text
+
+
+def test_a_closed_cohort_is_the_last_cohort():
+    text = admin_texts(dashboard_view(cohort_state="closed", met_pairs=0))
+    assert "Last cohort: *Spring 2026* (closed)." in text
+    assert "Live pairs: 3." in text
+    assert "Met this period" not in text
+
+
+def test_slipping_pairs_are_counted_and_a_few_are_named():
+    pairs = tuple(
+        HomeSlippingPair(
+            employee_user_id=f"U0EMP{i:04d}", executive_user_id=f"U0EXE{i:04d}", missed_periods=(2, 3)
+        )
+        for i in range(5)
+    )
+    gone = HomeSlippingPair(employee_user_id=None, executive_user_id="U0EXE9999", missed_periods=(1, 2, 3))
+    text = admin_texts(dashboard_view(slipping=(gone, *pairs[:4]), slipping_count=8))
+    assert "*Slipping pairs: 8* (two check-ins or more in a row without meeting)" in text
+    assert "• a former participant and <@U0EXE9999>: periods 1–3 without meeting" in text
+    assert "• <@U0EMP0000> and <@U0EXE0000>: periods 2–3 without meeting" in text
+    assert text.count("• ") == 5
+    assert "…and 3 more." in text
+
+
+def test_cohort_names_are_escaped_on_the_dashboard():
+    text = admin_texts(dashboard_view(cohort_name="<!channel> R&D"))
+    assert "*&lt;!channel&gt; R&amp;D*" in text
+    assert "<!channel>" not in text
+
+
+def test_the_fullest_home_tab_stays_within_block_kit_limits():
+    many_partners = tuple(checkin(partner_user_id=f"U0P{i:04d}") for i in range(60))
+    huge = reflection(shared=True, partner_user_id="U0PARTNER", learned="&" * 3000, will_try="<" * 3000)
+    slipping = tuple(
+        HomeSlippingPair(
+            employee_user_id=f"U0EMP{i:04d}", executive_user_id=None, missed_periods=(1, 2, 3, 4, 5)
+        )
+        for i in range(5)
+    )
+    state = home(
+        is_admin=True,
+        cohort_name="&" * 3000,
+        cohort_state="active",
+        enrollment_state="matched",
+        partner_user_id="U0PARTNER",
+        counts=EnrolmentCounts(by_role_and_state={("employee", "matched"): 10**6}),
+        delivery=health(pending=10**6, oldest_waiting_since=NOW - timedelta(days=3)),
+        program=program(reflections=(huge,) * 5, reflection_count=999, checkins=many_partners),
+        dashboard=board(cohort_name="&" * 3000, slipping=slipping, slipping_count=10**6),
+    )
+    view = build_home_view(state)
+    assert_valid_view(view)
+    assert len(view["blocks"]) <= 100
+    assert admin_buttons(view), "the dashboard's buttons survive the fullest tab"
+    for block in view["blocks"]:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+            assert re.search(r"&[a-z]*…", block["text"]["text"]) is None
+
+
+# ---- slipping: the planner's rule as pure functions ---------------------------------------
+
+
+def test_a_period_is_closed_a_day_after_it_ends():
+    # Two-week periods from Monday 5 January: period 1 ends on Sunday 18 January.
+    assert closed_periods(start_date=START, cadence_weeks=2, periods=6, today=date(2026, 1, 19)) == []
+    assert closed_periods(start_date=START, cadence_weeks=2, periods=6, today=date(2026, 1, 20)) == [1]
+    assert closed_periods(start_date=START, cadence_weeks=2, periods=6, today=date(2027, 1, 1)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+
+
+EMPLOYEE, EXECUTIVE = 1, 2
+
+
+@pytest.mark.parametrize(
+    ("asked", "missed"),
+    [
+        ({2: [(EMPLOYEE, None), (EXECUTIVE, "not_yet")], 3: [(EMPLOYEE, None), (EXECUTIVE, None)]}, (2, 3)),
+        ({1: [(1, None), (2, None)], 2: [(1, None), (2, None)], 3: [(1, None), (2, None)]}, (1, 2, 3)),
+        ({2: [(EMPLOYEE, None), (EXECUTIVE, None)], 3: [(EMPLOYEE, "met"), (EXECUTIVE, None)]}, ()),
+        ({2: [(EMPLOYEE, None), (EXECUTIVE, None)], 3: [(EMPLOYEE, "pause"), (EXECUTIVE, None)]}, ()),
+        ({2: [(EMPLOYEE, None), (EXECUTIVE, None)], 3: [(EMPLOYEE, None)]}, ()),
+        ({1: [(1, None), (2, None)], 2: [(1, "met"), (2, None)], 3: [(1, None), (2, None)]}, (3,)),
+    ],
+)
+def test_slipping_is_the_latest_stretch_asked_of_both_and_never_met(asked, missed):
+    found = missed_periods(closed=[1, 2, 3], asked=asked, member_ids=(EMPLOYEE, EXECUTIVE))
+    assert found == missed
+    assert is_slipping(found) is (len(missed) >= 2)
