@@ -18,11 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
 from bot.logging_setup import configure_logging
-from bot.settings import ConnectionMode, SettingsError, load_database_url, load_settings
+from bot.settings import LOG_LEVELS, ConnectionMode, SettingsError, load_database_url, load_settings
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+# Masked in every log line, whatever logs them.
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 logger = logging.getLogger("mentor_bot")
 
@@ -88,7 +90,13 @@ def read_environment(env_file: str) -> dict[str, str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     environ = read_environment(args.env_file)
-    configure_logging((environ.get("LOG_LEVEL") or "INFO").strip().upper() or "INFO")
+    # Until the settings are validated: as asked where it makes sense (load_settings names a wrong value).
+    level = (environ.get("LOG_LEVEL") or "").strip().upper()
+    configure_logging(
+        level if level in LOG_LEVELS else "INFO",
+        json_format=(environ.get("LOG_FORMAT") or "").strip().lower() == "json",
+        secrets=[(environ.get(name) or "").strip() for name in SECRET_VARIABLES],
+    )
     try:
         if args.command == "db":
             return _db_upgrade(environ)
@@ -116,7 +124,11 @@ def _run(
     from bot.runtime import run_bot
 
     settings = load_settings(environ, mode=mode, port=port, scheduler_override=scheduler)
-    configure_logging(settings.log_level)
+    configure_logging(
+        settings.log_level,
+        json_format=settings.log_format == "json",
+        secrets=[settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret],
+    )
     logger.info(
         "mentor-bot %s starting in %s mode, database %s",
         __version__,

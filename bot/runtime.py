@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from waitress import create_server, wasyncore
 
 from bot.app import create_app
 from bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from bot.scheduler import Planner, build_scheduler
+from bot.services.lifecycle import mark_workspace_installed
 from bot.services.program_surveys import plan_program_surveys
 from bot.services.rhythm import plan_rhythm
 from bot.settings import ConnectionMode, Settings
@@ -153,6 +155,7 @@ def run_bot(settings: Settings, *, stop: threading.Event | None = None) -> None:
     scheduler = None
     try:
         app = create_app(settings, client=client, uow_factory=uow_factory)
+        _record_installation(client, uow_factory=uow_factory)
         if settings.scheduler_enabled:
             scheduler = build_scheduler(
                 interval_seconds=settings.scheduler_interval_seconds,
@@ -185,6 +188,18 @@ def dispatcher_config(settings: Settings) -> DispatcherConfig:
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         run_budget_seconds=max(1.0, settings.scheduler_interval_seconds * 0.9),
     )
+
+
+def _record_installation(client: WebClient, *, uow_factory: Callable[[], UnitOfWork]) -> None:
+    """A bot that starts with a working token is installed: messages held while the workspace
+    was uninstalled (or its token revoked) go out again after a reinstall."""
+    try:
+        team_id = str(client.auth_test().get("team_id") or "")
+    except (SlackApiError, SlackClientError, OSError):
+        logger.warning("Could not confirm the workspace with auth.test; delivery state unchanged")
+        return
+    if team_id:
+        mark_workspace_installed(uow=uow_factory(), team_id=team_id)
 
 
 def _single_workspace_client(settings: Settings) -> Callable[[str], WebClient]:

@@ -19,6 +19,7 @@ from bot.local_time import SendWindow
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SQLITE_FILE = "mentor-bot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -68,6 +69,7 @@ class Settings:
     send_on_weekends: bool = False
     default_timezone: str = "UTC"
     log_level: str = "INFO"
+    log_format: str = "text"
     mode: ConnectionMode = ConnectionMode.HTTP
 
     @property
@@ -190,6 +192,9 @@ def load_settings(
     log_level = (text("LOG_LEVEL") or "INFO").upper()
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
+    log_format = (text("LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        problems.append("LOG_FORMAT must be text (the default) or json (one JSON object per line).")
 
     database_url = _database_url(environ, problems)
 
@@ -216,6 +221,7 @@ def load_settings(
         send_on_weekends=send_on_weekends,
         default_timezone=timezone,
         log_level=log_level,
+        log_format=log_format,
         mode=resolved_mode,
     )
 

@@ -32,7 +32,10 @@ def describe_request(body: dict[str, Any]) -> str:
     user = body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
     if isinstance(user, dict):
         user = user.get("id")
-    return f"{kind} {detail} from {user or 'unknown user'} in {body.get('team_id') or 'unknown team'}"
+    team = body.get("team_id")
+    if not team and isinstance(body.get("team"), dict):
+        team = body["team"].get("id")
+    return f"{kind} {detail} from {user or 'unknown user'} in {team or 'unknown team'}"
 
 
 def handle_error(

@@ -425,3 +425,23 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(NAME)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ProcessedEvent(Base):
+    """An Events API event already acted on, so Slack's retries of it (same ``event_id``) do nothing.
+
+    Written in the transaction of the event's side effects: an event whose handling failed
+    leaves no row, and a retry of it is handled afresh. Slack retries within minutes, so
+    rows older than a few days are pruned (``EventRepository.prune``).
+    """
+
+    __tablename__ = "processed_event"
+    __table_args__ = (
+        PrimaryKeyConstraint("team_id", "event_id"),
+        Index("ix_processed_event_received_at", "received_at"),
+    )
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -23,6 +23,7 @@ from storage.repositories import (
     CheckinRepository,
     CohortRepository,
     EnrollmentRepository,
+    EventRepository,
     OutboxRepository,
     PairingRepository,
     PersonRepository,
@@ -49,6 +50,7 @@ class _Active:
         self.audit = AuditRepository(session=session)
         self.privacy = PrivacyRepository(session=session)
         self.survey_responses = SurveyResponseRepository(session=session)
+        self.events = EventRepository(session=session)
 
 
 class UnitOfWork:
@@ -139,6 +141,10 @@ class UnitOfWork:
     @property
     def survey_responses(self) -> SurveyResponseRepository:
         return self._current().survey_responses
+
+    @property
+    def events(self) -> EventRepository:
+        return self._current().events
 
     def _current(self) -> _Active:
         if self._active is None:

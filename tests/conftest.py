@@ -34,6 +34,7 @@ _OUR_VARIABLES = {
     "SCHEDULER_INTERVAL_SECONDS",
     "DEFAULT_TIMEZONE",
     "LOG_LEVEL",
+    "LOG_FORMAT",
     # slack_sdk sends even 127.0.0.1 calls through a proxy when one is configured.
     "HTTP_PROXY",
     "HTTPS_PROXY",

@@ -127,7 +127,7 @@ def read_cohort_metadata(private_metadata: Any) -> int | None:
         return None
     try:
         raw = json.loads(private_metadata)["cohort_id"]
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RecursionError):
         raise CohortGoneError() from None
     cohort_id = read_cohort_id(raw) if isinstance(raw, int) else None
     if cohort_id is None:

@@ -166,7 +166,7 @@ def read_leave_metadata(private_metadata: Any) -> int:
     """The cohort a leave modal was opened for; ParticipationGoneError for anything we did not write."""
     try:
         raw = json.loads(private_metadata)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise ParticipationGoneError() from None
     value = raw.get("cohort_id") if isinstance(raw, dict) else None
     cohort_id = read_cohort_id(value) if isinstance(value, int) else None
@@ -182,7 +182,9 @@ def read_delete_data(values: Any) -> bool:
     for block in values.values():
         state = block.get(ActionId.LEAVE_DELETE_DATA.value) if isinstance(block, dict) else None
         if isinstance(state, dict):
-            options = state.get("selected_options") or []
+            options = state.get("selected_options")
+            if not isinstance(options, list):
+                return False
             return any(isinstance(o, dict) and o.get("value") == DELETE_DATA_VALUE for o in options)
     return False
 

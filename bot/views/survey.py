@@ -61,7 +61,7 @@ def read_survey_metadata(private_metadata: Any) -> SurveyTarget:
     """The cohort and role a submission is for; SurveyGoneError for anything we did not write."""
     try:
         raw = json.loads(private_metadata)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise SurveyGoneError(submitted=True) from None
     if not isinstance(raw, dict):
         raise SurveyGoneError(submitted=True)

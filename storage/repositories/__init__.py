@@ -7,6 +7,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.checkin import CheckinRepository
 from storage.repositories.cohort import CohortRepository
 from storage.repositories.enrollment import EnrollmentRepository
+from storage.repositories.events import EventRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.pairing import PairingRepository
 from storage.repositories.person import PersonRepository
@@ -20,6 +21,7 @@ __all__ = [
     "CheckinRepository",
     "CohortRepository",
     "EnrollmentRepository",
+    "EventRepository",
     "OutboxRepository",
     "PairingRepository",
     "PersonRepository",

@@ -184,6 +184,13 @@ def test_the_notice_and_usage_answers_are_valid():
     assert "/mentor-admin cohort edit" in json.dumps(body)
 
 
+def test_deeply_nested_metadata_is_refused_not_a_recursion_error():
+    # Found by fuzzing: json.loads raises RecursionError, which the submission did not expect (HTTP 500).
+    for nested in ("[" * 5000, '{"cohort_id": ' * 2000):
+        with pytest.raises(CohortGoneError):
+            read_cohort_metadata(nested)
+
+
 def test_metadata_round_trips_and_forged_metadata_is_refused():
     assert read_cohort_metadata(cohort_metadata(None)) is None
     assert read_cohort_metadata(cohort_metadata(7)) == 7

@@ -150,6 +150,23 @@ def test_leave_metadata_we_did_not_write_is_refused(metadata):
         read_leave_metadata(metadata)
 
 
+@pytest.mark.parametrize("selected", [True, 3, None, "delete", {"value": "delete"}])
+def test_a_delete_box_of_the_wrong_shape_means_no_deletion_not_a_crash(selected):
+    # Found by fuzzing: `"selected_options": true` raised TypeError and the leave modal failed.
+    view = build_leave_modal(LeaveForm(cohort_id=7, cohort_name="Spring", has_partner=True))
+    box = next(b for b in view["blocks"] if b["type"] == "input")
+    state = {
+        box["block_id"]: {box["element"]["action_id"]: {"type": "checkboxes", "selected_options": selected}}
+    }
+    assert read_delete_data(state) is False
+
+
+def test_deeply_nested_leave_metadata_is_refused_not_a_recursion_error():
+    # Found by fuzzing: json.loads raises RecursionError, which the submission did not expect (HTTP 500).
+    with pytest.raises(ParticipationGoneError):
+        read_leave_metadata("[" * 5000)
+
+
 @pytest.mark.parametrize("leaver", ["U0EMPL001", None])
 def test_left_notices_give_no_reason_and_name_nobody_after_deletion(leaver):
     for body in (

@@ -170,3 +170,17 @@ def test_delivery_and_send_window_settings_are_read_and_checked():
     )
     assert "SEND_WINDOW_START_HOUR must be earlier" in problems
     assert "DELIVERY_WORKERS" in problems
+
+
+def test_log_format_is_text_unless_json_is_asked_for():
+    assert load_settings(HTTP_ENV).log_format == "text"
+    assert load_settings({**HTTP_ENV, "LOG_FORMAT": " JSON "}).log_format == "json"
+    assert load_settings({**HTTP_ENV, "LOG_FORMAT": "text"}).log_format == "text"
+
+
+def test_an_unknown_log_format_is_reported_with_the_others():
+    problems = problems_for({**HTTP_ENV, "LOG_FORMAT": "xml", "LOG_LEVEL": "chatty"})
+    assert problems == [
+        "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.",
+        "LOG_FORMAT must be text (the default) or json (one JSON object per line).",
+    ]

@@ -206,6 +206,12 @@ def test_metadata_round_trips_and_anything_else_is_refused():
             read_survey_metadata(junk)
 
 
+def test_deeply_nested_metadata_is_refused_not_a_recursion_error():
+    # Found by fuzzing: json.loads raises RecursionError, which the submission did not expect (HTTP 500).
+    with pytest.raises(SurveyGoneError):
+        read_survey_metadata("[" * 5000)
+
+
 def summary(**overrides) -> SurveySummary:
     fields = {
         "cohort_id": 7,
