@@ -19,7 +19,7 @@ from bot.services import audit_log, checkins, home, matchmaking
 from bot.views.audit import audit_log_message
 from bot.views.checkins import nudge_summary_message
 from bot.views.matching import match_preview_message
-from handlers.deps import HandlerDeps
+from handlers.deps import HandlerDeps, clicked_value
 from handlers.exports import send_program_export
 from handlers.matching import _attach_full_list
 from handlers.reports import send_report
@@ -30,7 +30,7 @@ def handle_home_match_action(
 ) -> None:
     """Compute the matching preview and DM it to the admin (nothing is live until Confirm)."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
+    user_id = deps.require_admin_click(body, client)
     home.require_current_cohort(uow=deps.uow(), team_id=context["team_id"], cohort_id=_cohort_id(body))
     preview = matchmaking.run_matching(
         uow=deps.uow(), team_id=context["team_id"], actor_user_id=user_id, now=deps.now()
@@ -45,7 +45,7 @@ def handle_home_nudge_action(
 ) -> None:
     """Send this period's check-in now to everyone who has not answered it; DM the admin what was sent."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
+    user_id = deps.require_admin_click(body, client)
     home.require_current_cohort(uow=deps.uow(), team_id=context["team_id"], cohort_id=_cohort_id(body))
     result = checkins.nudge_unanswered(
         uow=deps.uow(),
@@ -72,7 +72,7 @@ def handle_home_audit_action(
 ) -> None:
     """DM the newest page of the audit log (older pages: `/mentor-admin audit 2`)."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
+    user_id = deps.require_admin_click(body, client)
     log = audit_log.load_audit_page(uow=deps.uow(), team_id=context["team_id"], page=1)
     deps.gateway(client).post_message(channel=user_id, **audit_log_message(log))
 
@@ -82,7 +82,7 @@ def handle_home_report_action(
 ) -> None:
     """The program report and its chart, in the admin's DM."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
+    user_id = deps.require_admin_click(body, client)
     send_report(deps=deps, gateway=deps.gateway(client), team_id=context["team_id"], user_id=user_id)
 
 
@@ -91,21 +91,15 @@ def handle_home_export_action(
 ) -> None:
     """The program CSV in the admin's DM, with a line saying what it holds."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
+    user_id = deps.require_admin_click(body, client)
     gateway = deps.gateway(client)
     answer = send_program_export(deps=deps, gateway=gateway, team_id=context["team_id"], user_id=user_id)
     gateway.post_message(channel=user_id, text=answer)
 
 
-def _require_admin(body: dict[str, Any], *, deps: HandlerDeps, client: WebClient) -> str:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    deps.admin_policy.require_admin(gateway=deps.gateway(client), user_id=user_id)
-    return user_id
-
-
 def _cohort_id(body: dict[str, Any]) -> int | None:
     """The cohort the button was drawn for (its value), or None if the value is unreadable."""
-    value = ((body.get("actions") or [{}])[0] or {}).get("value")
+    value = clicked_value(body)
     text = str(value) if value is not None else ""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 

@@ -30,7 +30,7 @@ from bot.views.checkins import (
 )
 from bot.views.matching import unpair_outcome_message
 from bot.views.survey import survey_notice_view
-from handlers.deps import HandlerDeps
+from handlers.deps import HandlerDeps, clicked_value
 
 _ANSWERS = {
     ActionId.CHECKIN_MET: checkins.MET,
@@ -157,8 +157,8 @@ def handle_slipping_contact(
 ) -> None:
     """Open a group DM of the admin and the pair, with a friendly opening line from the bot."""
     ack()
-    admin = _require_admin(body, deps=deps, client=client)
-    pairing_id = read_pairing_value(((body.get("actions") or [{}])[0] or {}).get("value"))
+    admin = deps.require_admin_click(body, client)
+    pairing_id = read_pairing_value(clicked_value(body))
     if pairing_id is None:
         raise CheckinRefusedError("I could not read which pair this is, so nothing changed.")
     employee, executive, cohort_name, _live = checkins.pair_of(
@@ -191,8 +191,8 @@ def handle_slipping_unpair(
 ) -> None:
     """End the slipping pair (both told kindly), as `/mentor-admin unpair` does."""
     ack()
-    admin = _require_admin(body, deps=deps, client=client)
-    pairing_id = read_pairing_value(((body.get("actions") or [{}])[0] or {}).get("value"))
+    admin = deps.require_admin_click(body, client)
+    pairing_id = read_pairing_value(clicked_value(body))
     if pairing_id is None:
         raise CheckinRefusedError("I could not read which pair this is, so nothing changed.")
     employee, _executive, _name, live = checkins.pair_of(
@@ -211,12 +211,6 @@ def handle_slipping_unpair(
         pairing_id=pairing_id,
     )
     respond(response_type="ephemeral", replace_original=False, **unpair_outcome_message(outcome))
-
-
-def _require_admin(body: dict[str, Any], *, deps: HandlerDeps, client: WebClient) -> str:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    deps.admin_policy.require_admin(gateway=deps.gateway(client), user_id=user_id)
-    return user_id
 
 
 def register(app: App, deps: HandlerDeps) -> None:

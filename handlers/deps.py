@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -30,6 +31,18 @@ class HandlerDeps:
     def now(self) -> datetime:
         return self.clock()
 
+    def require_admin_click(self, body: dict[str, Any], client: WebClient) -> str:
+        """The clicking user's id, once checked to be a program admin: anyone can forge a click."""
+        user_id = str((body.get("user") or {}).get("id") or "")
+        self.admin_policy.require_admin(gateway=self.gateway(client), user_id=user_id)
+        return user_id
+
     def gateway(self, client: WebClient) -> SlackGateway:
         """Wrap the per-request client Bolt hands a listener (it carries that workspace's token)."""
         return SlackGateway(client=client)
+
+
+def clicked_value(body: dict[str, Any]) -> object:
+    """The `value` of the button a block_actions payload reports (None when it is missing)."""
+    action = (body.get("actions") or [{}])[0]
+    return action.get("value") if isinstance(action, dict) else None

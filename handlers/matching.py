@@ -42,7 +42,7 @@ from bot.views.pairing_notices import (
     override_usage_message,
     removed_message,
 )
-from handlers.deps import HandlerDeps
+from handlers.deps import HandlerDeps, clicked_value
 
 
 def run_match(
@@ -75,14 +75,8 @@ def pair(
     **_: Any,
 ) -> None:
     """Pair an employee with an executive by hand; a broken rule asks for confirmation first."""
-    people = parse_user_mentions(args)
-    if len(people.ids) != 2 or people.unreadable:
-        respond(
-            response_type="ephemeral",
-            **override_usage_message(
-                syntax=PAIR_SYNTAX, wanted=2, found=len(people.ids), unreadable=people.unreadable
-            ),
-        )
+    people = _mentioned(args, wanted=2, syntax=PAIR_SYNTAX, respond=respond)
+    if people is None:
         return
     _pair(
         respond=respond,
@@ -90,8 +84,8 @@ def pair(
         gateway=deps.gateway(client),
         team_id=command["team_id"],
         actor_user_id=command["user_id"],
-        first_user_id=people.ids[0],
-        second_user_id=people.ids[1],
+        first_user_id=people[0],
+        second_user_id=people[1],
         override=False,
         cohort_id=None,
     )
@@ -107,20 +101,14 @@ def unpair(
     **_: Any,
 ) -> None:
     """End one person's pairing (or drop it from the preview)."""
-    people = parse_user_mentions(args)
-    if len(people.ids) != 1 or people.unreadable:
-        respond(
-            response_type="ephemeral",
-            **override_usage_message(
-                syntax=UNPAIR_SYNTAX, wanted=1, found=len(people.ids), unreadable=people.unreadable
-            ),
-        )
+    people = _mentioned(args, wanted=1, syntax=UNPAIR_SYNTAX, respond=respond)
+    if people is None:
         return
     outcome = overrides.unpair_person(
         uow=deps.uow(),
         team_id=command["team_id"],
         actor_user_id=command["user_id"],
-        user_id=people.ids[0],
+        user_id=people[0],
         now=deps.now(),
         window=deps.send_window,
         default_timezone=deps.default_timezone,
@@ -138,20 +126,14 @@ def remove(
     **_: Any,
 ) -> None:
     """Take one person out of the program (their partner is told kindly)."""
-    people = parse_user_mentions(args)
-    if len(people.ids) != 1 or people.unreadable:
-        respond(
-            response_type="ephemeral",
-            **override_usage_message(
-                syntax=REMOVE_SYNTAX, wanted=1, found=len(people.ids), unreadable=people.unreadable
-            ),
-        )
+    people = _mentioned(args, wanted=1, syntax=REMOVE_SYNTAX, respond=respond)
+    if people is None:
         return
     outcome = overrides.remove_participant(
         uow=deps.uow(),
         team_id=command["team_id"],
         actor_user_id=command["user_id"],
-        user_id=people.ids[0],
+        user_id=people[0],
         now=deps.now(),
         window=deps.send_window,
         default_timezone=deps.default_timezone,
@@ -178,8 +160,8 @@ def handle_match_confirm(
 ) -> None:
     """Confirm: make the preview live, or say why it is stale (with a Re-run button)."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
-    parsed = read_button_value(_action_value(body))
+    user_id = deps.require_admin_click(body, client)
+    parsed = read_button_value(clicked_value(body))
     if parsed is None:
         raise PreviewGoneError()
     run_id, revision = parsed
@@ -215,7 +197,7 @@ def handle_match_rerun(
 ) -> None:
     """Re-run: compute a fresh preview from the cohort as it is now, in place of the old one."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
+    user_id = deps.require_admin_click(body, client)
     preview = matchmaking.run_matching(
         uow=deps.uow(), team_id=context["team_id"], actor_user_id=user_id, now=deps.now()
     )
@@ -238,8 +220,8 @@ def handle_pair_anyway(
 ) -> None:
     """The explicit confirmation of a pair that breaks a rule."""
     ack()
-    user_id = _require_admin(body, deps=deps, client=client)
-    parsed = read_pair_anyway_value(_action_value(body))
+    user_id = deps.require_admin_click(body, client)
+    parsed = read_pair_anyway_value(clicked_value(body))
     if parsed is None:
         raise PreviewGoneError()
     cohort_id, employee_user_id, executive_user_id = parsed
@@ -293,6 +275,22 @@ def _pair(
     )
 
 
+def _mentioned(
+    args: tuple[str, ...], *, wanted: int, syntax: str, respond: Respond
+) -> tuple[str, ...] | None:
+    """The people an override names, or None after telling the admin how to name them."""
+    people = parse_user_mentions(args)
+    if len(people.ids) != wanted or people.unreadable:
+        respond(
+            response_type="ephemeral",
+            **override_usage_message(
+                syntax=syntax, wanted=wanted, found=len(people.ids), unreadable=people.unreadable
+            ),
+        )
+        return None
+    return people.ids
+
+
 def _attach_full_list(preview: MatchPreview | None, *, gateway: SlackGateway, user_id: str) -> str | None:
     """Send the whole preview as a CSV file to the admin's DM when the message cannot show it all."""
     if preview is None or not preview_is_truncated(preview):
@@ -307,16 +305,6 @@ def _attach_full_list(preview: MatchPreview | None, *, gateway: SlackGateway, us
         f"{len(preview.pairs)} pairs, {len(preview.unmatched)} unmatched.",
     )
     return name if sent else None
-
-
-def _require_admin(body: dict[str, Any], *, deps: HandlerDeps, client: WebClient) -> str:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    deps.admin_policy.require_admin(gateway=deps.gateway(client), user_id=user_id)
-    return user_id
-
-
-def _action_value(body: dict[str, Any]) -> object:
-    return ((body.get("actions") or [{}])[0] or {}).get("value")
 
 
 def register(app: App, deps: HandlerDeps) -> None:
