@@ -7,6 +7,10 @@ Target (from the issue): at least 90% of R, no message lost or duplicated, with 
 
     .venv/bin/python -m bench.fanout                      # both scenarios (0% and 5% 5xx), SQLite
     .venv/bin/python -m bench.fanout --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python -m bench.fanout --processes 2 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+With `--processes N` (PostgreSQL only), N dispatcher processes share the database, each with
+its own engine, Dispatcher and limiter, as N bot processes would; this process only watches.
 
 Exit status 0 when every scenario met the target, 1 otherwise.
 """
@@ -14,18 +18,24 @@ Exit status 0 when every scenario met the target, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import logging
+import math
+import multiprocessing
 import os
+import queue
 import statistics
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -166,6 +176,10 @@ class Result:
     limiter_final_rate: float = 0.0
     cpu_seconds: float = 0.0
     samples: list[Sample] = field(default_factory=list)
+    started_wall: float = 0.0
+    processes: int = 1
+    # One entry per dispatcher process (only with several): what each sent and how busy it was.
+    per_process: list[WorkerFigures] = field(default_factory=list)
 
     @property
     def achieved(self) -> float:
@@ -196,9 +210,16 @@ def run_scenario(
     timeout: float,
     poll: float,
     seed: int,
+    processes: int = 1,
 ) -> Result:
-    """Enqueue `messages` DMs, dispatch them against the limited fake, and count what arrived."""
-    result = Result(messages=messages, rate=rate, ceiling=ceiling, failure_rate=failure_rate)
+    """Enqueue `messages` DMs, dispatch them against the limited fake, and count what arrived.
+
+    With `processes` > 1, that many dispatcher processes share the database (PostgreSQL), each
+    with its own engine, Dispatcher and limiter, as several bot processes would.
+    """
+    result = Result(
+        messages=messages, rate=rate, ceiling=ceiling, failure_rate=failure_rate, processes=processes
+    )
     with FakeSlackApi() as fake, fresh_database_url(base_database_url) as database_url:
         users = [f"U0F{index:06d}" for index in range(messages)]
         for user_id in users:
@@ -219,41 +240,32 @@ def run_scenario(
                 failure_rate=failure_rate,
                 seed=seed,
             )
-            client = build_delivery_client(token=fake.bot_token, base_url=fake.base_url)
-            dispatcher = Dispatcher(
-                uow_factory=uow_factory,
-                client_for=lambda _team: client,
-                config=DispatcherConfig(max_rate_per_second=ceiling, workers=workers),
-            )
-            limiter = dispatcher.limiter(team_id=fake.team_id, method=POST_MESSAGE)
-            latencies_before = len(latencies.snapshot())
-
-            started = time.monotonic()
-            started_wall = time.time()
-            cpu_started = time.process_time()
-            sampler = Sampler(fake, lambda: limiter.rate, started)
-            sampler.start()
-            in_runs = 0.0
-            while True:
-                run_started = time.monotonic()
-                report = dispatcher.run_once()
-                in_runs += time.monotonic() - run_started
-                result.runs += 1
-                result.report.add(report)
-                if _unsettled(uow_factory, team_id=fake.team_id) == 0:
-                    break
-                if time.monotonic() - started > timeout:
-                    result.timed_out = True
-                    break
-                if report.handled == 0:
-                    time.sleep(poll)
-            result.elapsed = time.monotonic() - started
-            result.cpu_seconds = time.process_time() - cpu_started
-            sampler.stop()
-            result.idle_between_runs = result.elapsed - in_runs
-            result.samples = sampler.samples
-            result.limiter_final_rate = limiter.rate
-            result.db_latencies = latencies.snapshot()[latencies_before:]
+            config = DispatcherConfig(max_rate_per_second=ceiling, workers=workers)
+            if processes == 1:
+                client = build_delivery_client(token=fake.bot_token, base_url=fake.base_url)
+                dispatcher = Dispatcher(
+                    uow_factory=uow_factory, client_for=lambda _team: client, config=config
+                )
+                _dispatch_here(
+                    result,
+                    fake=fake,
+                    dispatcher=dispatcher,
+                    uow_factory=uow_factory,
+                    latencies=latencies,
+                    timeout=timeout,
+                    poll=poll,
+                )
+            else:
+                _dispatch_in_processes(
+                    result,
+                    fake=fake,
+                    database_url=database_url,
+                    uow_factory=uow_factory,
+                    config=config,
+                    processes=processes,
+                    timeout=timeout,
+                    poll=poll,
+                )
 
             stats = fake.rate_limit_stats
             result.rate_limited_429 = stats.rate_limited_429
@@ -266,12 +278,210 @@ def run_scenario(
                 counts = uow.outbox.count_by_status(team_id=fake.team_id)
             result.failed_rows = counts[OutboxStatus.FAILED]
             result.unsettled_rows = counts[OutboxStatus.PENDING] + counts[OutboxStatus.SENDING]
-            _timeline_figures(result, [at - started_wall for at in delivered_at], fake, started_wall)
+            _timeline_figures(
+                result, [at - result.started_wall for at in delivered_at], fake, result.started_wall
+            )
             if fake.errors:
                 raise RuntimeError(f"the fake Slack failed: {fake.errors[0]}")
         finally:
             engine.dispose()
     return result
+
+
+def _dispatch_here(
+    result: Result,
+    *,
+    fake: FakeSlackApi,
+    dispatcher: Dispatcher,
+    uow_factory: Callable[[], UnitOfWork],
+    latencies: Latencies,
+    timeout: float,
+    poll: float,
+) -> None:
+    """One dispatcher in this process: `run_once()` until nothing is pending or being sent."""
+    limiter = dispatcher.limiter(team_id=fake.team_id, method=POST_MESSAGE)
+    latencies_before = len(latencies.snapshot())
+
+    started = time.monotonic()
+    result.started_wall = time.time()
+    cpu_started = time.process_time()
+    sampler = Sampler(fake, lambda: limiter.rate, started)
+    sampler.start()
+    in_runs = 0.0
+    while True:
+        run_started = time.monotonic()
+        report = dispatcher.run_once()
+        in_runs += time.monotonic() - run_started
+        result.runs += 1
+        result.report.add(report)
+        if _unsettled(uow_factory, team_id=fake.team_id) == 0:
+            break
+        if time.monotonic() - started > timeout:
+            result.timed_out = True
+            break
+        if report.handled == 0:
+            time.sleep(poll)
+    result.elapsed = time.monotonic() - started
+    result.cpu_seconds = time.process_time() - cpu_started
+    sampler.stop()
+    result.idle_between_runs = result.elapsed - in_runs
+    result.samples = sampler.samples
+    result.limiter_final_rate = limiter.rate
+    result.db_latencies = latencies.snapshot()[latencies_before:]
+
+
+@dataclass
+class WorkerFigures:
+    """What one dispatcher process did (sent back to the parent when it stops)."""
+
+    index: int
+    report: DispatchReport = field(default_factory=DispatchReport)
+    runs: int = 0
+    in_runs: float = 0.0
+    elapsed: float = 0.0
+    cpu_seconds: float = 0.0
+    limiter_final_rate: float = 0.0
+    db_latencies: list[float] = field(default_factory=list)
+    error: str | None = None
+
+
+def _dispatch_worker(
+    index: int,
+    database_url: str,
+    api_url: str,
+    token: str,
+    team_id: str,
+    config: DispatcherConfig,
+    poll: float,
+    barrier: Any,
+    stop: Any,
+    results: Any,
+) -> None:
+    """A dispatcher process, as a bot process runs it: its own engine, Dispatcher and limiter.
+
+    Waits at `barrier` until every process is ready, then calls `run_once()` (pausing `poll`
+    after a run that found nothing due) until `stop` is set, and puts its WorkerFigures on `results`.
+    """
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format=f"dispatcher {index} %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        os.environ.pop(name, None)
+    figures = WorkerFigures(index=index)
+    engine = create_database_engine(database_url)
+    try:
+        session_factory = make_session_factory(engine)
+        latencies = Latencies()
+
+        def uow_factory() -> UnitOfWork:
+            return TimedUnitOfWork(latencies=latencies, session_factory=session_factory)
+
+        client = build_delivery_client(token=token, base_url=api_url)
+        dispatcher = Dispatcher(uow_factory=uow_factory, client_for=lambda _team: client, config=config)
+        limiter = dispatcher.limiter(team_id=team_id, method=POST_MESSAGE)
+        _unsettled(uow_factory, team_id=team_id)  # opens the pool's first connection before the clock starts
+        latencies_before = len(latencies.snapshot())
+        barrier.wait()
+        threading.Thread(target=lambda: (stop.wait(), dispatcher.request_stop()), daemon=True).start()
+        started = time.monotonic()
+        cpu_started = time.process_time()
+        while not stop.is_set():
+            run_started = time.monotonic()
+            report = dispatcher.run_once()
+            figures.in_runs += time.monotonic() - run_started
+            figures.runs += 1
+            figures.report.add(report)
+            if report.handled == 0:
+                stop.wait(poll)
+        figures.elapsed = time.monotonic() - started
+        figures.cpu_seconds = time.process_time() - cpu_started
+        figures.limiter_final_rate = limiter.rate
+        figures.db_latencies = latencies.snapshot()[latencies_before:]
+    except BaseException:
+        figures.error = traceback.format_exc()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.abort()
+    finally:
+        engine.dispose()
+        results.put(figures)
+
+
+def _dispatch_in_processes(
+    result: Result,
+    *,
+    fake: FakeSlackApi,
+    database_url: str,
+    uow_factory: Callable[[], UnitOfWork],
+    config: DispatcherConfig,
+    processes: int,
+    timeout: float,
+    poll: float,
+) -> None:
+    """`processes` dispatcher processes on one database; this process watches until all is settled."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(processes + 1)
+    stop = context.Event()
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=_dispatch_worker,
+            args=(index, database_url, fake.base_url, fake.bot_token, fake.team_id, config, poll),
+            kwargs={"barrier": barrier, "stop": stop, "results": results},
+            name=f"dispatcher-{index}",
+        )
+        for index in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    figures: list[WorkerFigures] = []
+    sampler: Sampler | None = None
+    try:
+        barrier.wait(timeout=120)
+        started = time.monotonic()
+        result.started_wall = time.time()
+        # Each process paces itself; their limiters cannot be sampled from here.
+        sampler = Sampler(fake, lambda: math.nan, started)
+        sampler.start()
+        while _unsettled(uow_factory, team_id=fake.team_id) > 0:
+            if time.monotonic() - started > timeout:
+                result.timed_out = True
+                break
+            if not all(worker.is_alive() for worker in workers):
+                break
+            time.sleep(poll)
+        result.elapsed = time.monotonic() - started
+    except threading.BrokenBarrierError:
+        pass  # a process failed before starting; its figures say why
+    finally:
+        stop.set()
+        for _ in workers:
+            try:
+                figures.append(results.get(timeout=60))
+            except queue.Empty:
+                break
+        for worker in workers:
+            worker.join(30)
+        if sampler is not None:
+            sampler.stop()
+    failed = [f for f in figures if f.error]
+    if failed or len(figures) < processes:
+        raise RuntimeError(
+            f"a dispatcher process failed: {failed[0].error if failed else 'it exited without figures'}"
+        )
+    figures.sort(key=lambda f: f.index)
+    result.per_process = figures
+    for f in figures:
+        result.report.add(f.report)
+        result.runs += f.runs
+        result.db_latencies.extend(f.db_latencies)
+    result.cpu_seconds = sum(f.cpu_seconds for f in figures)
+    # Per process, on average: time it spent between its runs.
+    result.idle_between_runs = statistics.fmean(f.elapsed - f.in_runs for f in figures)
+    result.limiter_final_rate = sum(f.limiter_final_rate for f in figures)
+    result.samples = sampler.samples if sampler is not None else []
 
 
 def _enqueue(uow_factory: Callable[[], UnitOfWork], *, team_id: str, users: list[str]) -> list[int]:
@@ -359,17 +569,21 @@ def print_table(results: list[Result]) -> None:
         ("-- diagnostics", ["" for _ in results]),
         ("steady rate 10%-90% (msg/s)", [f"{r.steady_rate:.2f}" for r in results]),
         ("last 1% of deliveries took (s)", [f"{r.tail_seconds:.1f}" for r in results]),
-        ("limiter pace at end (msg/s)", [f"{r.limiter_final_rate:.2f}" for r in results]),
+        (
+            "limiter pace at end (msg/s)" + ("" if all(r.processes == 1 for r in results) else ", summed"),
+            [f"{r.limiter_final_rate:.2f}" for r in results],
+        ),
         (f"gaps > {GAP_SECONDS}s between posts", [str(r.gap_count) for r in results]),
         ("time in those gaps (s)", [f"{r.gap_seconds:.1f}" for r in results]),
         ("longest gap (s)", [f"{r.longest_gap:.2f}" for r in results]),
         ("run_once calls", [str(r.runs) for r in results]),
         ("time outside run_once (s)", [f"{r.idle_between_runs:.1f}" for r in results]),
+        *_per_process_rows(results),
         ("units of work", [str(len(r.db_latencies)) for r in results]),
         ("  mean / p95 (ms)", [_latency(r.db_latencies) for r in results]),
         ("  max (ms)", [f"{max(r.db_latencies, default=0) * 1000:.0f}" for r in results]),
         (
-            "CPU, both cores = 200%",
+            "CPU, both cores = 200%" if all(r.processes == 1 for r in results) else "CPU of the dispatchers",
             [f"{r.cpu_seconds / r.elapsed:.0%}" if r.elapsed else "-" for r in results],
         ),
     ]
@@ -378,6 +592,23 @@ def print_table(results: list[Result]) -> None:
     for label, cells in rows:
         line = label.ljust(label_width) + "".join(f"  {cell:>{widths[i]}}" for i, cell in enumerate(cells))
         print(line.rstrip() if label.startswith("--") else line)
+
+
+def _per_process_rows(results: list[Result]) -> list[tuple[str, list[str]]]:
+    """With several dispatcher processes: what each one did ("a / b / ...")."""
+    if all(r.processes == 1 for r in results):
+        return []
+
+    def each(show: Callable[[WorkerFigures], str]) -> list[str]:
+        return [" / ".join(show(f) for f in r.per_process) or "-" for r in results]
+
+    return [
+        ("  per process: sent", each(lambda f: str(f.report.sent))),
+        ("  per process: run_once calls", each(lambda f: str(f.runs))),
+        ("  per process: 429s (rate_limited)", each(lambda f: str(f.report.rate_limited))),
+        ("  per process: limiter pace at end", each(lambda f: f"{f.limiter_final_rate:.1f}")),
+        ("  per process: CPU", each(lambda f: f"{f.cpu_seconds / f.elapsed:.0%}" if f.elapsed else "-")),
+    ]
 
 
 def _latency(values: list[float]) -> str:
@@ -400,7 +631,8 @@ def print_timeline(result: Result) -> None:
         accepted = (sample.accepted - previous.accepted) / span if span > 0 else 0.0
         print(
             f"{sample.at:7.1f}  {accepted:10.1f}  {sample.rate_limited - previous.rate_limited:5d}  "
-            f"{sample.failed_5xx - previous.failed_5xx:5d}  {sample.limiter_rate:12.2f}"
+            f"{sample.failed_5xx - previous.failed_5xx:5d}  "
+            f"{'-' if math.isnan(sample.limiter_rate) else f'{sample.limiter_rate:.2f}':>12}"
         )
         previous = sample
 
@@ -424,7 +656,18 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--poll", type=float, default=0.1, help="pause between runs that found nothing due")
     parser.add_argument("--seed", type=int, default=0, help="seed of the injected failures")
     parser.add_argument("--timeline", action="store_true", help="also print the rate every 5 s")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="dispatcher processes sharing the database (more than 1 needs --database-url)",
+    )
+    args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    if args.processes > 1 and not args.database_url:
+        parser.error("--processes above 1 needs PostgreSQL (--database-url): SQLite is for one process")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -448,7 +691,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{PER_CHANNEL_PER_SECOND:g} msg/s per channel; database: {database}"
     )
     print(
-        f"dispatcher: ceiling {ceiling:g} msg/s, {config.workers} workers, batch {config.batch_size}, "
+        f"dispatcher: {args.processes} process{'es' if args.processes > 1 else ''} "
+        f"({'each with its own engine, Dispatcher and limiter' if args.processes > 1 else 'this one'}), "
+        f"ceiling {ceiling:g} msg/s{' each' if args.processes > 1 else ''}, {config.workers} workers, "
+        f"batch {config.batch_size}, "
         f"retry base {config.retry_base.total_seconds():g} s, run budget {config.run_budget_seconds:g} s, "
         f"poll {args.poll:g} s",
         flush=True,
@@ -468,6 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=timeout,
             poll=args.poll,
             seed=args.seed,
+            processes=args.processes,
         )
         print(f"  done in {result.elapsed:.1f} s", file=sys.stderr, flush=True)
         results.append(result)
