@@ -158,9 +158,7 @@ def handle_slipping_contact(
     """Open a group DM of the admin and the pair, with a friendly opening line from the bot."""
     ack()
     admin = deps.require_admin_click(body, client)
-    pairing_id = read_pairing_value(clicked_value(body))
-    if pairing_id is None:
-        raise CheckinRefusedError("I could not read which pair this is, so nothing changed.")
+    pairing_id = _clicked_pairing(body)
     employee, executive, cohort_name, _live = checkins.pair_of(
         uow=deps.uow(), team_id=context["team_id"], pairing_id=pairing_id
     )
@@ -192,9 +190,7 @@ def handle_slipping_unpair(
     """End the slipping pair (both told kindly), as `/mentor-admin unpair` does."""
     ack()
     admin = deps.require_admin_click(body, client)
-    pairing_id = read_pairing_value(clicked_value(body))
-    if pairing_id is None:
-        raise CheckinRefusedError("I could not read which pair this is, so nothing changed.")
+    pairing_id = _clicked_pairing(body)
     employee, _executive, _name, live = checkins.pair_of(
         uow=deps.uow(), team_id=context["team_id"], pairing_id=pairing_id
     )
@@ -211,6 +207,14 @@ def handle_slipping_unpair(
         pairing_id=pairing_id,
     )
     respond(response_type="ephemeral", replace_original=False, **unpair_outcome_message(outcome))
+
+
+def _clicked_pairing(body: dict[str, Any]) -> int:
+    """The pairing a slipping alert's button names, or a refusal when the value is unreadable."""
+    pairing_id = read_pairing_value(clicked_value(body))
+    if pairing_id is None:
+        raise CheckinRefusedError("I could not read which pair this is, so nothing changed.")
+    return pairing_id
 
 
 def register(app: App, deps: HandlerDeps) -> None:

@@ -123,26 +123,15 @@ def tuesday_10(day: date, user_id: str) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo(ZONES[user_id])).astimezone(UTC)
 
 
-def start_program(running_bot, uow_factory, settings, clock: Clock) -> Program:
-    """The cohort of PEOPLE, enrolled, matched and confirmed through Slack a few days before it starts."""
+def enrol_and_confirm(running_bot, uow_factory, *, cohort_id: int, people: list[tuple]) -> None:
+    """`people` (user id, role, zone, shares, learns) answer the survey; the admin matches and confirms."""
     team_id = running_bot.fake.team_id
-    cohort = make_cohort(
-        uow_factory,
-        team_id=team_id,
-        state=CohortState.ENROLLING,
-        name="Rhythm",
-        start_date=START,
-        weeks=6,
-        cadence_weeks=1,
-        checkin_weekday=1,
-        checkin_hour=10,
-    )
-    for index, (user_id, role, zone, share, learn) in enumerate(PEOPLE):
+    for index, (user_id, role, zone, share, learn) in enumerate(people):
         running_bot.fake.add_user(user_id, name=user_id.lower(), tz=zone)
         surveyed(
             uow_factory,
             team_id=team_id,
-            cohort_id=cohort.id,
+            cohort_id=cohort_id,
             user_id=user_id,
             role=role,
             share=share,
@@ -166,4 +155,21 @@ def start_program(running_bot, uow_factory, settings, clock: Clock) -> Program:
         response_url=response_url,
     )
     assert "live" in running_bot.fake.wait_for_response(response_url)["text"]
+
+
+def start_program(running_bot, uow_factory, settings, clock: Clock) -> Program:
+    """The cohort of PEOPLE, enrolled, matched and confirmed through Slack a few days before it starts."""
+    team_id = running_bot.fake.team_id
+    cohort = make_cohort(
+        uow_factory,
+        team_id=team_id,
+        state=CohortState.ENROLLING,
+        name="Rhythm",
+        start_date=START,
+        weeks=6,
+        cadence_weeks=1,
+        checkin_weekday=1,
+        checkin_hour=10,
+    )
+    enrol_and_confirm(running_bot, uow_factory, cohort_id=cohort.id, people=PEOPLE)
     return Program(running_bot, uow_factory, settings, clock)

@@ -25,7 +25,8 @@ from tests.fakes.slack_requests import (
     radio_buttons_value,
     static_select_value,
 )
-from tests.matching_kit import skill_ids, surveyed
+from tests.matching_kit import skill_ids
+from tests.rhythm_kit import button, enrol_and_confirm
 
 START = date(2027, 3, 1)
 EMPLOYEE, EXECUTIVE = PersonRole.EMPLOYEE, PersonRole.EXECUTIVE
@@ -72,7 +73,7 @@ class Program:
 
     def surveys(self, user_id: str) -> list[dict]:
         """Survey DMs in the person's DM, oldest first."""
-        return [m for m in self.bot.fake.messages(f"D{user_id}") if _button(m, ActionId.OPEN_PROGRAM_SURVEY)]
+        return [m for m in self.bot.fake.messages(f"D{user_id}") if button(m, ActionId.OPEN_PROGRAM_SURVEY)]
 
     def open(self, user_id: str, message: dict, *, as_user: str | None = None) -> dict | str:
         """Click "Answer the survey": the modal opened, or the private answer when refused."""
@@ -81,7 +82,7 @@ class Program:
         result = self.bot.slack.block_action(
             user_id=as_user or user_id,
             action_id=ActionId.OPEN_PROGRAM_SURVEY,
-            value=_button(message, ActionId.OPEN_PROGRAM_SURVEY)["value"],
+            value=button(message, ActionId.OPEN_PROGRAM_SURVEY)["value"],
             response_url=response_url,
             message={"ts": message["ts"], "text": message["text"]},
             channel_id=f"D{user_id}",
@@ -108,14 +109,6 @@ class Program:
             return list(uow.session.query(SurveyResponse).order_by(SurveyResponse.id))
 
 
-def _button(message: dict, action_id: str) -> dict | None:
-    for block in message.get("blocks") or []:
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == action_id:
-                return element
-    return None
-
-
 def answers(*, satisfaction="5", again="yes", skills=(), comments=None) -> dict:
     return {
         BlockId.PROGRAM_SURVEY_SATISFACTION: {FIELD: static_select_value(satisfaction)},
@@ -137,47 +130,8 @@ def program(running_bot, uow_factory, settings, clock) -> Program:
         weeks=4,
         cadence_weeks=1,
     )
-    for index, (user_id, role, zone, share, learn) in enumerate(PEOPLE):
-        running_bot.fake.add_user(user_id, name=user_id.lower(), tz=zone)
-        surveyed(
-            uow_factory,
-            team_id=team_id,
-            cohort_id=cohort.id,
-            user_id=user_id,
-            role=role,
-            share=share,
-            learn=learn,
-            department=f"Dept {index}",
-            tz=zone,
-        )
-    running_bot.fake.add_user(LONELY, name="lonely", tz="Europe/Berlin")
-    surveyed(
-        uow_factory,
-        team_id=team_id,
-        cohort_id=cohort.id,
-        user_id=LONELY,
-        role=EMPLOYEE,
-        share=["wellbeing"],
-        learn=["career-growth"],
-        department="Dept 9",
-        tz="Europe/Berlin",
-    )
-    preview = run_command(running_bot, "/mentor-admin", "match", user_id=ADMIN_USER_ID)
-    confirm = next(
-        element
-        for block in preview["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == ActionId.MATCH_CONFIRM
-    )
-    response_url = running_bot.fake.new_response_url()
-    running_bot.slack.block_action(
-        user_id=ADMIN_USER_ID,
-        action_id=ActionId.MATCH_CONFIRM,
-        value=confirm["value"],
-        response_url=response_url,
-    )
-    assert "live" in running_bot.fake.wait_for_response(response_url)["text"]
+    lonely = (LONELY, EMPLOYEE, "Europe/Berlin", ["wellbeing"], ["career-growth"])
+    enrol_and_confirm(running_bot, uow_factory, cohort_id=cohort.id, people=[*PEOPLE, lonely])
     return Program(running_bot, uow_factory, settings, clock)
 
 
